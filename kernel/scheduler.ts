@@ -1,0 +1,176 @@
+// Runs the threads of one computer: resumes ready threads, turns their yields
+// into syscalls, event waits or time slices, and delivers queued events to
+// waiting threads (reference/phoenix.md §1.3 "Scheduling loop").
+import { lauxlib, lua, LuaState, LUA_OK, LUA_YIELD, pushString, stringAt } from './vm/lua.js';
+import { pushLua, LuaValue } from './vm/values.js';
+import { readArgs, SyscallError, type Syscall } from '../syscalls/types.js';
+import type { Computer } from './computer.js';
+import type { Process, Thread } from './process.js';
+
+/** Resume values: (true, ...results). */
+export function okValues(values: LuaValue[] | void): (T: LuaState) => number {
+  const vals = values ?? [];
+  return (T) => {
+    lua.lua_pushboolean(T, true);
+    for (const v of vals) pushLua(T, v);
+    return vals.length + 1;
+  };
+}
+
+/** Resume values: (false, message). */
+export function errorValues(message: string): (T: LuaState) => number {
+  return (T) => { lua.lua_pushboolean(T, false); pushString(T, message); return 2; };
+}
+
+export class Scheduler {
+  constructor(private readonly c: Computer) {}
+
+  /** One pass over every process. Returns true if any thread ran. */
+  step(): boolean {
+    let ran = false;
+    for (const proc of [...this.c.processes.values()]) {
+      if (!proc.alive || proc.paused) continue;
+      this.deliverEvent(proc);
+      for (const thread of [...proc.threads.values()]) {
+        if (thread.status !== 'ready' || !proc.alive || proc.paused) continue;
+        this.resume(thread);
+        ran = true;
+      }
+    }
+    return ran;
+  }
+
+  /** True when some thread could run now. */
+  runnable(): boolean {
+    for (const proc of this.c.processes.values()) {
+      if (!proc.alive || proc.paused) continue;
+      let waiting = false;
+      for (const t of proc.threads.values()) {
+        if (t.status === 'ready') return true;
+        if (t.status === 'event') waiting = true;
+      }
+      if (waiting && proc.eventQueue.length) return true;
+    }
+    return false;
+  }
+
+  // The first waiting thread pops one event; every waiting thread gets it (a fresh table each).
+  private deliverEvent(proc: Process): void {
+    if (!proc.eventQueue.length) return;
+    const waiting = [...proc.threads.values()].filter((t) => t.status === 'event');
+    if (!waiting.length) return;
+    const ev = proc.eventQueue.shift()!;
+    for (const t of waiting) {
+      t.status = 'ready';
+      t.resume = (T) => { pushString(T, ev.name); pushLua(T, ev.params ?? {}); return 2; };
+    }
+  }
+
+  private resume(thread: Thread): void {
+    const c = this.c;
+    const proc = thread.process;
+    const T = thread.L;
+    const G = c.runtime.L.l_G;
+    G.mt = proc.typeMetatables;
+    c.currentThread = thread;
+    const nargs = thread.resume ? thread.resume(T) : 0;
+    thread.resume = null;
+    thread.generation++;
+    const started = c.clock.cpuNow();
+    let status: number;
+    try {
+      status = lua.lua_resume(T, null, nargs);
+    } finally {
+      c.currentThread = null;
+      proc.cputime += (c.clock.cpuNow() - started) / 1000;
+    }
+    if (thread.status === 'dead' || !proc.alive) return;
+    if (status === LUA_YIELD) {
+      if (c.runtime.preempted.delete(T)) { thread.status = 'ready'; return; }
+      const n = lua.lua_gettop(T);
+      if (n >= 2 && lua.lua_type(T, 1) === lua.LUA_TSTRING) {
+        const tag = stringAt(T, 1);
+        if (tag === 'syscall' || tag === 'secure_syscall') { this.dispatch(thread, n); return; }
+      }
+      if (n >= 1 && lua.lua_type(T, 1) === lua.LUA_TSTRING && stringAt(T, 1) === 'preempt') {
+        lua.lua_settop(T, 0);
+        thread.status = 'ready';
+        return;
+      }
+      lua.lua_settop(T, 0);
+      thread.status = 'event';
+      return;
+    }
+    if (status === LUA_OK) {
+      const n = lua.lua_gettop(T);
+      const values: LuaValue[] = [];
+      for (let i = 1; i <= n; i++) values.push(c.valueAt(T, i));
+      c.lifecycle.threadFinished(thread, { values });
+      return;
+    }
+    // Runtime error: message and traceback from the dead thread's frames.
+    const L = c.runtime.L;
+    lua.lua_xmove(T, L, 1);
+    const message = lauxlib.luaL_tolstring(L, -1) ? stringAt(L, -1) : 'error';
+    lua.lua_pop(L, 2);
+    lauxlib.luaL_traceback(L, T, null, 0);
+    const traceback = stringAt(L, -1);
+    lua.lua_pop(L, 1);
+    c.lifecycle.threadFinished(thread, { values: [], error: message, traceback });
+  }
+
+  /** A yielded ("syscall", name, args...) at kernel level. */
+  private dispatch(thread: Thread, n: number): void {
+    const c = this.c;
+    const T = thread.L;
+    const name = stringAt(T, 2);
+    const sc = c.syscalls.get(name);
+    let result: unknown;
+    try {
+      if (!sc) throw new SyscallError('No such syscall');
+      const args = readArgs(T, sc, 3);
+      lua.lua_settop(T, 0);
+      result = this.call(sc, thread, c.runtime.L, args); // T is suspended: kernel calls into Lua use the main state
+    } catch (e) {
+      lua.lua_settop(T, 0);
+      this.wake(thread, errorValues(c.errorMessage(name, e)));
+      return;
+    }
+    if (thread.status === 'dead' || !thread.process.alive) return;
+    if (result instanceof Promise) {
+      thread.status = 'syscall';
+      const gen = thread.generation;
+      c.pendingAsync++;
+      result.then(
+        (values) => this.settle(thread, gen, okValues(values as LuaValue[] | void)),
+        (e) => this.settle(thread, gen, errorValues(c.errorMessage(name, e))),
+      );
+      return;
+    }
+    this.wake(thread, okValues(result as LuaValue[] | void));
+  }
+
+  private settle(thread: Thread, gen: number, values: (T: LuaState) => number): void {
+    this.c.pendingAsync--;
+    if (thread.generation !== gen || thread.status !== 'syscall') { this.c.wake(); return; }
+    this.wake(thread, values);
+  }
+
+  wake(thread: Thread, values: (T: LuaState) => number): void {
+    thread.status = 'ready';
+    thread.resume = values;
+    this.c.wake();
+  }
+
+  call(sc: Syscall, thread: Thread, L: LuaState, args: unknown[]): unknown {
+    const proc = thread.process;
+    if (sc.root && !proc.isRoot) throw new SyscallError('Permission denied');
+    const prevL = this.c.callerL;
+    this.c.callerL = L;
+    try {
+      return sc.handler(proc, thread, ...args);
+    } finally {
+      this.c.callerL = prevL;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// Where a process's stdin/stdout/stderr go when they are not a TTY: byte
+// streams (the host terminal for `cinder run`, memory buffers in tests) or a
+// Lua handle table whose read/write methods the kernel calls.
+import type { LuaRef } from './vm/lua.js';
+
+export interface ByteSink {
+  write(data: Uint8Array): void;
+  readonly isTTY?: boolean;
+}
+
+export interface ByteSource {
+  /** Up to `n` bytes, or null at end of input. */
+  read(n: number): Promise<Uint8Array | null>;
+  /** One line without its newline, or null at end of input. */
+  readLine(): Promise<Uint8Array | null>;
+  readonly isTTY?: boolean;
+}
+
+export type Stdio =
+  | { kind: 'stream'; name: string; sink?: ByteSink; source?: ByteSource }
+  | { kind: 'handle'; ref: LuaRef };
+
+/** Collects output in memory (tests, sims). */
+export class MemorySink implements ByteSink {
+  private chunks: Buffer[] = [];
+  constructor(private readonly onData?: (data: Uint8Array) => void) {}
+  write(data: Uint8Array): void {
+    this.chunks.push(Buffer.from(data));
+    this.onData?.(data);
+  }
+  bytes(): Buffer { return Buffer.concat(this.chunks); }
+  text(): string { return this.bytes().toString('utf8'); }
+}
+
+/** A source fed by pushes (host stdin, tests typing input); `end()` marks EOF. */
+export class QueueSource implements ByteSource {
+  private buf = Buffer.alloc(0);
+  private ended = false;
+  private waiters: Array<() => void> = [];
+  constructor(initial?: string | Uint8Array, end = false) {
+    if (initial !== undefined) this.push(initial);
+    if (end) this.end();
+  }
+  push(data: string | Uint8Array): void {
+    this.buf = Buffer.concat([this.buf, Buffer.from(data)]);
+    this.flush();
+  }
+  end(): void { this.ended = true; this.flush(); }
+  private flush(): void { const w = this.waiters; this.waiters = []; w.forEach((f) => f()); }
+  private wait(): Promise<void> { return new Promise((r) => this.waiters.push(r)); }
+  async read(n: number): Promise<Uint8Array | null> {
+    while (this.buf.length === 0 && !this.ended) await this.wait();
+    if (this.buf.length === 0) return null;
+    const out = this.buf.subarray(0, Math.max(1, n));
+    this.buf = this.buf.subarray(out.length);
+    return out;
+  }
+  async readLine(): Promise<Uint8Array | null> {
+    for (;;) {
+      const nl = this.buf.indexOf(10);
+      if (nl >= 0) {
+        const line = this.buf.subarray(0, nl);
+        this.buf = this.buf.subarray(nl + 1);
+        return line[line.length - 1] === 13 ? line.subarray(0, line.length - 1) : line;
+      }
+      if (this.ended) {
+        if (this.buf.length === 0) return null;
+        const rest = this.buf; this.buf = Buffer.alloc(0); return rest;
+      }
+      await this.wait();
+    }
+  }
+}

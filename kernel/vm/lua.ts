@@ -1,0 +1,90 @@
+// The single entry point to fengari. Everything else imports the VM from here,
+// so a different backend could replace fengari behind the same names.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const fengari = require('fengari');
+const lobject = require('fengari/src/lobject.js');
+
+export type LuaState = any;
+export const lua = fengari.lua;
+export const lauxlib = fengari.lauxlib;
+export const lualib = fengari.lualib;
+export const to_luastring: (s: string, cache?: boolean) => Uint8Array = fengari.to_luastring;
+
+export const LUA_OK: number = lua.LUA_OK;
+export const LUA_YIELD: number = lua.LUA_YIELD;
+export const LUA_REGISTRYINDEX: number = lua.LUA_REGISTRYINDEX;
+
+/** A raw handle to a Lua object (table, function, thread). fengari's values are
+ * JS objects owned by the JS GC, so holding the handle keeps the object alive
+ * without registry bookkeeping. */
+export class LuaRef {
+  constructor(readonly type: number, readonly value: unknown) {}
+  push(L: LuaState): void {
+    lua.lua_checkstack(L, 1);
+    lobject.pushobj2s(L, this);
+  }
+  get kind(): 'table' | 'function' | 'thread' | 'userdata' | 'other' {
+    const t = this.type & 0x0f;
+    if (t === lua.LUA_TTABLE) return 'table';
+    if (t === lua.LUA_TFUNCTION) return 'function';
+    if (t === lua.LUA_TTHREAD) return 'thread';
+    if (t === lua.LUA_TUSERDATA || t === lua.LUA_TLIGHTUSERDATA) return 'userdata';
+    return 'other';
+  }
+}
+
+/** Capture the value at `idx` as a LuaRef. */
+export function refAt(L: LuaState, idx: number): LuaRef {
+  lua.lua_pushvalue(L, idx);
+  const tv = L.stack[L.top - 1];
+  const ref = new LuaRef(tv.type, tv.value);
+  lua.lua_pop(L, 1);
+  return ref;
+}
+
+/** Identity of a reference-typed value at idx (table, function, thread), or null. */
+export function identityAt(L: LuaState, idx: number): unknown {
+  return lua.lua_topointer(L, idx);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Lossy = new TextDecoder('utf-8');
+
+/** Lua string at idx as raw bytes (a copy: the VM's own array must stay untouched). */
+export function bytesAt(L: LuaState, idx: number): Uint8Array {
+  const s: Uint8Array = lua.lua_tolstring(L, idx);
+  return Uint8Array.from(s);
+}
+
+/** Lua bytes as a JS string when they are valid UTF-8 (so re-encoding gives the
+ * same bytes), otherwise null. */
+export function tryUtf8(b: Uint8Array): string | null {
+  let ascii = true;
+  for (let i = 0; i < b.length; i++) if (b[i] >= 0x80) { ascii = false; break; }
+  if (ascii) return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+  try { return utf8.decode(b); } catch { return null; }
+}
+
+/** Lua bytes as a JS string, replacing invalid UTF-8 (for names and messages). */
+export function bytesToString(b: Uint8Array): string {
+  return tryUtf8(b) ?? utf8Lossy.decode(b);
+}
+
+export function stringAt(L: LuaState, idx: number): string {
+  return bytesToString(lua.lua_tolstring(L, idx));
+}
+
+export function pushString(L: LuaState, s: string | Uint8Array): void {
+  if (typeof s === 'string') lua.lua_pushstring(L, to_luastring(s));
+  else lua.lua_pushlstring(L, s, s.length);
+}
+
+export function typeNameAt(L: LuaState, idx: number): string {
+  return lua.lua_typename(L, lua.lua_type(L, idx)) ? stringFromLua(lua.lua_typename(L, lua.lua_type(L, idx))) : 'no value';
+}
+
+function stringFromLua(u8: Uint8Array | string): string {
+  return typeof u8 === 'string' ? u8 : bytesToString(u8);
+}
