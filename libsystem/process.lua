@@ -1,0 +1,180 @@
+--- system.process: processes and threads.
+--
+-- Thin wrappers of the process syscalls plus helpers to start programs.
+-- Departures from Phoenix 0.0.9: `run` finds commands through PATH without
+-- raising "No such file" afterwards, and it keeps (re-queues) every event
+-- that arrives while it waits for the child (see system.util).
+local util = require "system.util"
+local expect = require "system.expect"
+
+local syscall = util.syscall
+local type, select, error, tostring, pcall = type, select, error, tostring, pcall
+local pack, unpack = table.pack, table.unpack
+
+local process = {}
+
+--- getpid() -> pid
+function process.getpid() return syscall.getpid() end
+--- getppid() -> parent pid
+function process.getppid() return syscall.getppid() end
+--- getuser() -> user, realuser?
+function process.getuser() return syscall.getuser() end
+--- setuser(user) (root only)
+function process.setuser(user)
+    expect(1, user, "string")
+    return syscall.setuser(user)
+end
+--- clock() -> CPU seconds used
+function process.clock() return syscall.clock() end
+--- getenv() -> the live environment-variable table
+function process.getenv() return syscall.getenv() end
+--- getfenv() -> the process's global environment
+function process.getfenv() return syscall.getfenv() end
+--- getname() -> process name
+function process.getname() return syscall.getname() end
+--- getcwd() -> working directory
+function process.getcwd() return syscall.getcwd() end
+--- chdir(dir) -> true | false, err
+function process.chdir(dir)
+    expect(1, dir, "string")
+    return syscall.chdir(dir)
+end
+--- newthread(fn, ...) -> thread id
+function process.newthread(fn, ...)
+    expect(1, fn, "function")
+    return syscall.newthread(fn, ...)
+end
+--- exit(code?) never returns
+function process.exit(code)
+    expect(1, code, "number", "nil")
+    return syscall.exit(code)
+end
+--- atexit(fn)
+function process.atexit(fn)
+    expect(1, fn, "function")
+    return syscall.atexit(fn)
+end
+--- getplist() -> sorted pid list
+function process.getplist() return syscall.getplist() end
+--- getpinfo(pid) -> info | nil, err
+function process.getpinfo(pid)
+    expect(1, pid, "number")
+    return syscall.getpinfo(pid)
+end
+--- nice(level, pid?)
+function process.nice(level, pid)
+    expect(1, level, "number")
+    expect(2, pid, "number", "nil")
+    return syscall.nice(level, pid)
+end
+
+--- fork(fn, name?, ...) -> pid: run fn in a new process (fresh globals).
+function process.fork(fn, name, ...)
+    expect(1, fn, "function")
+    expect(2, name, "string", "nil")
+    return syscall.fork(fn, name, ...)
+end
+
+--- forkbg(fn, name?, ...) -> pid: like fork, but the child detaches its
+-- stdin, stdout and stderr before running fn.
+-- Note: the kernel gives the forked wrapper fresh globals; fn itself keeps
+-- the environment it was created in (user code cannot rebind upvalues).
+function process.forkbg(fn, name, ...)
+    expect(1, fn, "function")
+    expect(2, name, "string", "nil")
+    return syscall.fork(function(...)
+        syscall.stdin()
+        syscall.stdout()
+        syscall.stderr()
+        return fn(...)
+    end, name, ...)
+end
+
+--- exec(path, ...) never returns: replace the program of this process.
+function process.exec(path, ...)
+    expect(1, path, "string")
+    return syscall.exec(path, ...)
+end
+
+local function isFile(path)
+    local ok, st = pcall(syscall.stat, path)
+    return ok and type(st) == "table" and st.type ~= "directory"
+end
+
+--- Resolve a command name through PATH: names containing "/" are used as
+-- they are; otherwise each PATH entry is tried with `cmd` and `cmd.lua`.
+-- Returns the path, or nil and an error message.
+function process.resolve(cmd)
+    expect(1, cmd, "string")
+    if cmd:find("/", 1, true) then
+        if isFile(cmd) or isFile(cmd .. ".lua") then return cmd end
+        return nil, "No such file: " .. cmd
+    end
+    local vars = syscall.getenv()
+    local path = type(vars) == "table" and vars.PATH or nil
+    if type(path) ~= "string" then path = "/bin:/sbin:/usr/bin" end
+    for dir in path:gmatch("[^:]+") do
+        local candidate = dir:sub(-1) == "/" and dir .. cmd or dir .. "/" .. cmd
+        if isFile(candidate) then return candidate end
+        if isFile(candidate .. ".lua") then return candidate .. ".lua" end
+    end
+    return nil, "No such file: " .. cmd
+end
+
+--- execp(cmd, ...) never returns: exec a command found through PATH.
+function process.execp(cmd, ...)
+    expect(1, cmd, "string")
+    local path, err = process.resolve(cmd)
+    if not path then error(err, 2) end
+    return syscall.exec(path, ...)
+end
+
+local function starter(path, detach)
+    return function(...)
+        if detach then
+            syscall.stdin()
+            syscall.stdout()
+            syscall.stderr()
+        end
+        return syscall.exec(path, ...)
+    end
+end
+
+--- start(path, ...) -> pid: start a program in a new process.
+function process.start(path, ...)
+    expect(1, path, "string")
+    return syscall.fork(starter(path, false), path, ...)
+end
+
+--- startbg(path, ...) -> pid: start a program with detached stdio.
+function process.startbg(path, ...)
+    expect(1, path, "string")
+    return syscall.fork(starter(path, true), path, ...)
+end
+
+--- wait(pid) -> ok, ...: wait for child `pid` to finish (other events are
+-- kept). Returns true and its return values, or false and the error (a
+-- process killed by a signal gives false, "Killed by signal N").
+function process.wait(pid)
+    expect(1, pid, "number")
+    local _, p = util.waitFor(function(name, params)
+        return name == "process_complete" and type(params) == "table" and (params.id == pid or params.pid == pid)
+    end)
+    if p.error ~= nil then return false, p.error, p.traceback end
+    if p.signal ~= nil then return false, "Killed by signal " .. tostring(p.signal) end
+    if p.n ~= nil then return true, unpack(p, 1, p.n) end
+    return true, p.value
+end
+
+--- run(cmd, ...) -> ok, ...: find cmd through PATH, run it in a child
+-- process and wait for it. Returns true plus the program's return values,
+-- or false plus the error message.
+function process.run(cmd, ...)
+    expect(1, cmd, "string")
+    local path, err = process.resolve(cmd)
+    if not path then return false, err end
+    local pid = syscall.fork(starter(path, false), path, ...)
+    return process.wait(pid)
+end
+
+return process
