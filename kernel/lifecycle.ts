@@ -2,7 +2,7 @@
 // (exec with .lua fallback, shebangs, execute permission), completion and
 // reaping, and signals with their default actions (reference/phoenix.md
 // §1.3, §1.7).
-import { lauxlib, lua, LuaRef, LUA_OK, refAt, stringAt, to_luastring } from './vm/lua.js';
+import { cloneFunction, lauxlib, lua, LuaRef, LUA_OK, refAt, stringAt, to_luastring } from './vm/lua.js';
 import { LuaTable, LuaValue } from './vm/values.js';
 import { SyscallError } from '../syscalls/types.js';
 import { Completion, Process, Thread } from './process.js';
@@ -71,7 +71,10 @@ export class Lifecycle {
   /** Start a thread running `fn` (bound to the process env) with `args`. */
   startThread(proc: Process, fn: LuaRef, args: LuaValue[], name?: string, bindEnv = false): Thread {
     const c = this.c;
-    if (bindEnv) c.runtime.bindEnv(fn, proc.env);
+    if (bindEnv) {
+      fn = cloneFunction(c.runtime.L, fn);
+      c.runtime.bindEnv(fn, proc.env);
+    }
     const T = c.runtime.newThread(fn, proc.quantum);
     const id = proc.nextThreadId++;
     const thread = new Thread(proc, id, name ?? (id === 0 ? 'main' : `thread ${id}`), T);
@@ -84,7 +87,7 @@ export class Lifecycle {
   }
 
   /** Load a program file as a function for `proc` (exec). Handles `.lua`, shebangs and permissions. */
-  loadProgram(proc: Process, path: string, args: LuaValue[], depth = 0): { fn: LuaRef; path: string; args: LuaValue[] } {
+  loadProgram(proc: Process, path: string, args: LuaValue[], depth = 0): { fn: LuaRef; path: string; args: LuaValue[]; owner?: string } {
     const c = this.c;
     const vfs = c.vfs;
     const cred = { user: proc.user };
@@ -118,7 +121,7 @@ export class Lifecycle {
     }
     const fn = refAt(L, -1);
     lua.lua_pop(L, 1);
-    return { fn, path: abs, args };
+    return { fn, path: abs, args, owner: st.setuser ? st.owner : undefined };
   }
 
   /** Replace the process's code: new environment, every thread ends, a new main thread runs `path`. */
@@ -128,6 +131,12 @@ export class Lifecycle {
     proc.threads.clear();
     proc.nextThreadId = 0;
     proc.name = prog.path.replace(/^.*\//, '').replace(/\.lua$/, '') || proc.name;
+    if (prog.owner !== undefined && prog.owner !== proc.user) {
+      // setuser program: run as the file's owner; handle stdio could leak the caller's data, so drop it.
+      proc.realuser = proc.user;
+      proc.user = prog.owner;
+      for (const slot of ['stdin', 'stdout', 'stderr'] as const) if (proc[slot]?.kind === 'handle') proc[slot] = null;
+    }
     this.resetEnv(proc);
     const argTable = new LuaTable();
     argTable.set(0, prog.path);

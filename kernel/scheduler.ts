@@ -80,6 +80,11 @@ export class Scheduler {
     let status: number;
     try {
       status = lua.lua_resume(T, null, nargs);
+    } catch (e) {
+      // A JS exception escaping the VM is a kernel bug: it ends this process, never the host.
+      c.internalError(`thread ${thread.id} of process ${proc.id}`, e);
+      c.lifecycle.threadFinished(thread, { values: [], error: `internal kernel error: ${e instanceof Error ? e.message : String(e)}` });
+      return;
     } finally {
       c.currentThread = null;
       proc.cputime += (c.clock.cpuNow() - started) / 1000;

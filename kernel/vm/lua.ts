@@ -88,3 +88,14 @@ export function typeNameAt(L: LuaState, idx: number): string {
 function stringFromLua(u8: Uint8Array | string): string {
   return typeof u8 === 'string' ? u8 : bytesToString(u8);
 }
+
+/** A new Lua closure sharing `ref`'s prototype and upvalues, so its _ENV can be
+ * rebound without touching the original (fork must not change the parent's function). */
+export function cloneFunction(L: LuaState, ref: LuaRef): LuaRef {
+  const f = ref.value as { nupvalues: number; p: unknown; upvals: unknown[] };
+  if (!(f instanceof lobject.LClosure)) return ref;
+  const c = new lobject.LClosure(L, f.nupvalues);
+  c.p = f.p;
+  c.upvals = f.upvals.slice();
+  return new LuaRef(ref.type, c);
+}
