@@ -16,6 +16,8 @@ import { Rng } from './rng.js';
 import type { Stdio } from './stdio.js';
 import { projectPath } from './paths.js';
 import { SyslogService } from './syslog.js';
+import { Consoles } from './tty/consoles.js';
+import type { Tty } from './tty/tty.js';
 
 export const CINDER_VERSION = '0.1.0';
 export const PHOENIX_VERSION = '0.0.9';
@@ -37,6 +39,8 @@ export interface ComputerOptions {
   console?: Stdio | null;
   consoleIn?: Stdio | null;
   onWake?: () => void;
+  /** Terminal size of the virtual terminals (default 51×19). */
+  termSize?: { width: number; height: number };
   /** Called when the computer halts (shutdown, panic). */
   onHalt?: (reason: string) => void;
 }
@@ -57,6 +61,7 @@ export class Computer {
   readonly processes = new Map<number, Process>();
   readonly vfs: Vfs;
   readonly syslogService: SyslogService;
+  readonly consoles: Consoles;
   readonly limits: Limits = { eventQueue: 4096 };
   readonly quantum: number;
   readonly bootTime: number;
@@ -66,10 +71,17 @@ export class Computer {
   /** The thread the scheduler is running, and the Lua state that made the current syscall. */
   currentThread: import('./process.js').Thread | null = null;
   callerL: LuaState | null = null;
-  /** Async syscalls in flight (host I/O); a virtual clock does not jump while any are pending. */
+  /** Host work in flight that finishes by itself (a syscall waiting on host I/O, an HTTP request):
+   * a virtual clock does not jump while any is pending. Waits inside the World (locks, pipes,
+   * terminals) are not counted (syscalls/types.ts kernelWait). */
   pendingAsync = 0;
+  /** Open host connections and listening servers (kernel/net): the World does not stop as idle
+   * while any are open, but unlike pendingAsync a virtual clock may still jump to its next timer. */
+  hostIO = 0;
   halted: string | null = null;
   readonly services = new Map<string, number>();
+  /** Kernel modules that keep per-process state follow forks and execs here (pipe handles are inherited like file descriptors). */
+  readonly processHooks = { fork: [] as Array<(parent: Process, child: Process) => void>, exec: [] as Array<(proc: Process) => void> };
   private readonly exitListeners: ProcessExitListener[] = [];
   private readonly opts: ComputerOptions;
 
@@ -97,13 +109,16 @@ export class Computer {
     this.scheduler = new Scheduler(this);
     this.lifecycle = new Lifecycle(this);
     this.syslogService = new SyslogService(this);
+    this.consoles = new Consoles(opts.termSize?.width ?? 51, opts.termSize?.height ?? 19, {
+      signal: (p, sig) => this.lifecycle.signal(p, sig),
+      switched: (vt) => this.init?.queueEvent('vt_switch', { vt }),
+    });
     this.vfs = createComputerVfs({
       dataDir: opts.dataDir,
       computerId: opts.id,
       romDir: projectPath('rom'),
       libsystemDir: projectPath('libsystem'),
       clock: this.clock,
-      onChange: (ev) => this.fsChanged(ev),
     });
   }
 
@@ -159,6 +174,7 @@ export class Computer {
 
   wake(): void { this.opts.onWake?.(); }
 
+
   panic(reason: string): void {
     if (this.halted) return;
     this.syslog(this.processes.get(0) ?? null, 6, `Kernel panic: ${reason}`);
@@ -173,7 +189,7 @@ export class Computer {
     for (const p of [...this.processes.values()].reverse()) {
       if (p.id > 1) this.lifecycle.signal(p, 9);
     }
-    this.vfs.sync();
+    this.vfs.shutdown();
     this.opts.onHalt?.(reason);
   }
 
@@ -182,8 +198,14 @@ export class Computer {
     for (const p of [...this.processes.values()]) {
       for (const t of p.threads.values()) t.status = 'dead';
     }
-    try { this.vfs.sync(); } catch (e) { this.internalError('sync', e); }
+    try { this.vfs.shutdown(); } catch (e) { this.internalError('sync', e); }
     this.opts.onHalt?.(reason);
+  }
+
+  /** Make `proc` the frontmost process of `tty` until it ends or leaves the terminal. */
+  attachForeground(proc: Process, tty: Tty): void {
+    tty.pushForeground(proc);
+    proc.dependents.push(() => tty.removeProcess(proc));
   }
 
   // ---- helpers used by syscalls and the scheduler ----
@@ -239,7 +261,7 @@ export class Computer {
   }
 
   /** Call a Lua function (a handle's write method) from the kernel, without yielding. */
-  callLua(fn: LuaRef, args: LuaValue[], nresults = 0): LuaValue[] {
+  callLua(fn: LuaRef, args: LuaValue[], nresults = 0, asRefs = false): LuaValue[] {
     const L = this.callerL ?? this.runtime.L;
     const top = lua.lua_gettop(L);
     fn.push(L);
@@ -250,7 +272,7 @@ export class Computer {
       throw new SyscallError(msg);
     }
     const out: LuaValue[] = [];
-    for (let i = top + 1; i <= lua.lua_gettop(L); i++) out.push(fromLua(L, i));
+    for (let i = top + 1; i <= lua.lua_gettop(L); i++) out.push(asRefs && lua.lua_type(L, i) === lua.LUA_TTABLE ? refAt(L, i) : fromLua(L, i));
     lua.lua_settop(L, top);
     return out;
   }
@@ -260,6 +282,7 @@ export class Computer {
     if (!target) return;
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     if (target.kind === 'stream') { target.sink?.write(bytes); return; }
+    if (target.kind === 'tty') { target.tty.write(bytes); return; }
     const L = this.runtime.L;
     target.ref.push(L);
     lua.lua_getfield(L, -1, 'write');
@@ -287,11 +310,6 @@ export class Computer {
     if (process.env.CINDER_DEBUG) process.stderr.write(`[cinder ${this.id}] internal error (${where}): ${text}\n`);
   }
 
-  private fsChanged(ev: { path: string; event: string; name?: string; user?: string }): void {
-    this.fsWatchers?.(ev);
-  }
-  /** Set by the fs syscalls module to route fsevent notifications. */
-  fsWatchers: ((ev: { path: string; event: string; name?: string; user?: string }) => void) | null = null;
 
   pushString(L: LuaState, s: string): void { pushString(L, s); }
 }

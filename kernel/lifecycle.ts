@@ -7,7 +7,7 @@ import { LuaTable, LuaValue } from './vm/values.js';
 import { SyscallError } from '../syscalls/types.js';
 import { Completion, Process, Thread } from './process.js';
 import type { Computer } from './computer.js';
-import type { Stdio } from './stdio.js';
+import { releaseStdio, retainStdio, type Stdio } from './stdio.js';
 
 export const SIG = {
   HUP: 1, INT: 2, QUIT: 3, TRAP: 5, ABRT: 6, KILL: 9, USR1: 10, USR2: 12, PIPE: 13,
@@ -49,7 +49,13 @@ export class Lifecycle {
     proc.stdin = opts.stdin !== undefined ? opts.stdin : parent?.stdin ?? null;
     proc.stdout = opts.stdout !== undefined ? opts.stdout : parent?.stdout ?? null;
     proc.stderr = opts.stderr !== undefined ? opts.stderr : parent?.stderr ?? null;
+    retainStdio(proc.stdin, 'in');
+    retainStdio(proc.stdout, 'out');
+    retainStdio(proc.stderr, 'out');
+    // A child reading from its parent's terminal takes the keyboard until it ends.
+    if (parent && proc.stdin?.kind === 'tty' && parent.stdin === proc.stdin) c.attachForeground(proc, proc.stdin.tty);
     proc.rng = c.rng.fork();
+    if (parent) for (const hook of c.processHooks.fork) hook(parent, proc);
     proc.nice = parent?.nice ?? 0;
     proc.quantum = quantumFor(c.quantum, proc.nice);
     const vars = new LuaTable();
@@ -127,6 +133,7 @@ export class Lifecycle {
   /** Replace the process's code: new environment, every thread ends, a new main thread runs `path`. */
   exec(proc: Process, path: string, args: LuaValue[]): void {
     const prog = this.loadProgram(proc, path, args);
+    for (const hook of this.c.processHooks.exec) hook(proc);
     for (const t of proc.threads.values()) this.killThread(t);
     proc.threads.clear();
     proc.nextThreadId = 0;
@@ -188,6 +195,9 @@ export class Lifecycle {
       try { fn(); } catch (e) { c.internalError(`cleanup of process ${proc.id}`, e); }
     }
     proc.eventQueue.length = 0;
+    releaseStdio(proc.stdin, 'in');
+    releaseStdio(proc.stdout, 'out');
+    releaseStdio(proc.stderr, 'out');
     c.processes.delete(proc.id);
     // Orphans go to init.
     for (const p of c.processes.values()) if (p.parent === proc.id) (p as { parent: number | null }).parent = 1;
@@ -219,7 +229,7 @@ export class Lifecycle {
       this.complete(proc, { code: 128 + sig, signal: sig, values: [], thread: 0 });
       return;
     }
-    if (sig === SIG.CONT) proc.paused = false;
+    if (sig === SIG.CONT && proc.paused) { proc.paused = false; this.c.wake(); }
     const handler = proc.signalHandlers.get(sig);
     if (handler) { this.runHandler(proc, sig, handler, error); return; }
     if (TERMINATE.has(sig)) {
@@ -228,11 +238,19 @@ export class Lifecycle {
       this.c.syslog(proc, 4, `Process ${proc.id} (${proc.name}) ${sig === SIG.QUIT ? 'quit' : 'aborted'}${error ? ': ' + error : ''}`);
       this.complete(proc, { code: 128 + sig, signal: sig, values: [], error, thread: 0 });
     } else if (STOP.has(sig)) {
-      proc.paused = true;
+      this.stop(proc);
     } else {
       // Ignored by default: still visible to the program as an event.
       proc.queueEvent('signal', { signal: sig });
     }
+  }
+
+  /** Stop a process (SIGSTOP and friends); its parent hears of it (cinder's process_stopped). */
+  stop(proc: Process): void {
+    if (proc.paused) return;
+    proc.paused = true;
+    const parent = proc.parent !== null ? this.c.processes.get(proc.parent) : undefined;
+    parent?.queueEvent('process_stopped', { id: proc.id });
   }
 
   private runHandler(proc: Process, sig: number, handler: LuaRef, error?: string): void {

@@ -3,7 +3,7 @@
 // waiting threads (reference/phoenix.md §1.3 "Scheduling loop").
 import { lauxlib, lua, LuaState, LUA_OK, LUA_YIELD, pushString, stringAt } from './vm/lua.js';
 import { pushLua, LuaValue } from './vm/values.js';
-import { readArgs, SyscallError, type Syscall } from '../syscalls/types.js';
+import { isKernelWait, readArgs, SyscallError, type Syscall } from '../syscalls/types.js';
 import type { Computer } from './computer.js';
 import type { Process, Thread } from './process.js';
 
@@ -145,18 +145,19 @@ export class Scheduler {
     if (result instanceof Promise) {
       thread.status = 'syscall';
       const gen = thread.generation;
-      c.pendingAsync++;
+      const host = !isKernelWait(result); // waits inside the World do not hold a virtual clock
+      if (host) c.pendingAsync++;
       result.then(
-        (values) => this.settle(thread, gen, okValues(values as LuaValue[] | void)),
-        (e) => this.settle(thread, gen, errorValues(c.errorMessage(name, e))),
+        (values) => this.settle(thread, gen, okValues(values as LuaValue[] | void), host),
+        (e) => this.settle(thread, gen, errorValues(c.errorMessage(name, e)), host),
       );
       return;
     }
     this.wake(thread, okValues(result as LuaValue[] | void));
   }
 
-  private settle(thread: Thread, gen: number, values: (T: LuaState) => number): void {
-    this.c.pendingAsync--;
+  private settle(thread: Thread, gen: number, values: (T: LuaState) => number, host: boolean): void {
+    if (host) this.c.pendingAsync--;
     if (thread.generation !== gen || thread.status !== 'syscall') { this.c.wake(); return; }
     this.wake(thread, values);
   }

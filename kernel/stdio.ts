@@ -2,10 +2,14 @@
 // streams (the host terminal for `cinder run`, memory buffers in tests) or a
 // Lua handle table whose read/write methods the kernel calls.
 import type { LuaRef } from './vm/lua.js';
+import type { Tty } from './tty/tty.js';
 
 export interface ByteSink {
   write(data: Uint8Array): void;
   readonly isTTY?: boolean;
+  /** Reference counting for pipe ends: a process holding the stream retains it. */
+  retain?(): void;
+  release?(): void;
 }
 
 export interface ByteSource {
@@ -14,11 +18,28 @@ export interface ByteSource {
   /** One line without its newline, or null at end of input. */
   readLine(): Promise<Uint8Array | null>;
   readonly isTTY?: boolean;
+  /** Reads wait on something inside the World (a pipe), not on the host. */
+  readonly internal?: boolean;
+  retain?(): void;
+  release?(): void;
 }
 
 export type Stdio =
   | { kind: 'stream'; name: string; sink?: ByteSink; source?: ByteSource }
-  | { kind: 'handle'; ref: LuaRef };
+  | { kind: 'handle'; ref: LuaRef }
+  | { kind: 'tty'; tty: Tty };
+
+/** A process started holding this stdio (inherited or redirected). */
+export function retainStdio(s: Stdio | null, role: 'in' | 'out'): void {
+  if (s?.kind !== 'stream') return;
+  if (role === 'in') s.source?.retain?.(); else s.sink?.retain?.();
+}
+
+/** A process stopped holding this stdio (it ended or redirected away). */
+export function releaseStdio(s: Stdio | null, role: 'in' | 'out'): void {
+  if (s?.kind !== 'stream') return;
+  if (role === 'in') s.source?.release?.(); else s.sink?.release?.();
+}
 
 /** Collects output in memory (tests, sims). */
 export class MemorySink implements ByteSink {

@@ -20,7 +20,13 @@ export interface RunOptions {
   forMs?: number;
   /** Keep waiting when idle (interactive use: input may still arrive from the host). */
   keepAlive?: boolean;
+  /** Virtual clocks only: milliseconds charged for each scheduling pass after which some thread
+   * used up its time slice (a busy CPU). Without it a program that never waits would stop virtual
+   * time, and `forMs` could never end; sims set it, tests default to 0 (time moves only by timers). */
+  busyPassMs?: number;
 }
+
+type AddOptions = Omit<ComputerOptions, 'clock' | 'rng' | 'dataDir'> & { dataDir?: string };
 
 export type RunResult = 'done' | 'idle' | 'timeout';
 
@@ -34,6 +40,13 @@ export class World {
   readonly dataDir: string;
   private wakeResolve: (() => void) | null = null;
   private woken = false;
+  /** How each computer was added, so it can be booted again (reboot, turnOn). */
+  private readonly specs = new Map<number, AddOptions>();
+  private readonly bootHooks: Array<(c: Computer) => void> = [];
+  private static readonly owners = new WeakMap<Computer, World>();
+
+  /** The World a computer belongs to (drivers reach other computers and the network through it). */
+  static of(c: Computer): World | undefined { return World.owners.get(c); }
 
   constructor(opts: WorldOptions) {
     this.dataDir = opts.dataDir;
@@ -43,8 +56,13 @@ export class World {
   }
 
   /** Create and boot a computer. */
-  addComputer(opts: Omit<ComputerOptions, 'clock' | 'rng' | 'dataDir'> & { dataDir?: string }): Computer {
+  addComputer(opts: AddOptions): Computer {
     if (this.computers.has(opts.id)) throw new Error(`computer ${opts.id} already exists`);
+    this.specs.set(opts.id, opts);
+    return this.start(opts);
+  }
+
+  private start(opts: AddOptions): Computer {
     const computer = new Computer({
       ...opts,
       dataDir: opts.dataDir ?? this.dataDir,
@@ -52,9 +70,26 @@ export class World {
       rng: this.rng.fork(),
       onWake: () => this.wake(),
     });
+    World.owners.set(computer, this);
     this.computers.set(opts.id, computer);
+    for (const fn of this.bootHooks) fn(computer);
     computer.boot();
     return computer;
+  }
+
+  /** Run `fn` for every computer created from now on, before it boots (attach its hardware). */
+  onBoot(fn: (c: Computer) => void): () => void {
+    this.bootHooks.push(fn);
+    return () => { const i = this.bootHooks.indexOf(fn); if (i >= 0) this.bootHooks.splice(i, 1); };
+  }
+
+  /** Boot computer `id` again as a new Computer (same ID, label and files): reboot, or turn on a halted one. */
+  restart(id: number): Computer {
+    const spec = this.specs.get(id);
+    if (!spec) throw new Error(`no computer ${id}`);
+    const old = this.computers.get(id);
+    if (old && !old.halted) old.shutdown('reboot');
+    return this.start({ ...spec, label: old?.label ?? spec.label });
   }
 
   wake(): void {
@@ -72,9 +107,9 @@ export class World {
     });
   }
 
-  private pendingAsync(): number {
+  private count(field: 'pendingAsync' | 'hostIO'): number {
     let n = 0;
-    for (const c of this.computers.values()) n += c.pendingAsync;
+    for (const c of this.computers.values()) n += c[field];
     return n;
   }
 
@@ -83,10 +118,20 @@ export class World {
     return false;
   }
 
+  /** A thread that is ready with nothing to resume it with was preempted (it used its whole slice). */
+  private anyTimeSliced(): boolean {
+    for (const c of this.computers.values()) {
+      if (c.halted) continue;
+      for (const p of c.processes.values()) for (const t of p.threads.values()) if (t.status === 'ready' && !t.resume) return true;
+    }
+    return false;
+  }
+
   async run(opts: RunOptions = {}): Promise<RunResult> {
     const clock = this.clock;
     const deadline = opts.forMs !== undefined ? clock.now() + opts.forMs : Infinity;
     let passes = 0;
+    let settled = false;
     for (;;) {
       clock.fireDue();
       if (opts.until?.()) return 'done';
@@ -95,20 +140,29 @@ export class World {
       let ran = false;
       for (const c of this.computers.values()) if (c.step()) ran = true;
       if (opts.until?.()) return 'done';
+      if (opts.busyPassMs && clock.virtual && this.anyTimeSliced()) (clock as VirtualClock).sleep(opts.busyPassMs);
       if (ran || this.anyRunnable()) {
+        settled = false;
         if (++passes % PASSES_PER_HOST_TURN === 0) await yieldToHost();
         continue;
       }
+      // Parked syscalls may be settling already (a pipe with data, a lock just freed): let them.
+      if (!settled) { settled = true; await yieldToHost(); continue; }
+      settled = false;
       const next = clock.nextDue();
-      if (clock.virtual && this.pendingAsync() === 0 && !opts.keepAlive) {
-        if (next === null) return 'idle';
-        if (next > deadline) { (clock as VirtualClock).sleep(deadline - clock.now()); return 'timeout'; }
-        clock.advance();
-        continue;
+      const active = this.count('pendingAsync');   // host work that finishes by itself
+      const passive = this.count('hostIO');        // open sockets and servers: input may come
+      if (clock.virtual && active === 0 && !opts.keepAlive) {
+        if (next !== null) {
+          if (next > deadline) { (clock as VirtualClock).sleep(deadline - clock.now()); return 'timeout'; }
+          clock.advance();
+          continue;
+        }
+        if (passive === 0) return 'idle';
       }
-      if (!clock.virtual && next === null && this.pendingAsync() === 0 && !opts.keepAlive) return 'idle';
-      const until = clock.virtual ? undefined : Math.min(next ?? Infinity, deadline) - clock.now();
-      await this.waitForWake(until === undefined || until === Infinity ? undefined : until);
+      if (!clock.virtual && next === null && active === 0 && passive === 0 && !opts.keepAlive) return 'idle';
+      const wait = clock.virtual ? undefined : Math.min(next ?? Infinity, deadline) - clock.now();
+      await this.waitForWake(wait === undefined || wait === Infinity ? undefined : wait);
     }
   }
 

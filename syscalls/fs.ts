@@ -181,8 +181,8 @@ export function makeHandle(f: VfsFile): Record<string, JsFunction> {
 // ---- stat and mount tables ---------------------------------------------------
 
 function statTable(proc: Process, st: FsStat): Record<string, LuaValue> {
-  const perms: Record<string, LuaValue> = {};
-  for (const [user, p] of Object.entries(st.permissions)) perms[user] = { ...p };
+  const perms = new LuaTable();
+  for (const [user, p] of Object.entries(st.permissions)) perms.set(user, { ...p });
   const out: Record<string, LuaValue> = {
     size: st.size,
     type: st.type,
@@ -192,7 +192,7 @@ function statTable(proc: Process, st: FsStat): Record<string, LuaValue> {
     mountpoint: viewPath(proc, st.mountpoint),
     capacity: st.capacity,
     freeSpace: st.freeSpace,
-    permissions: LuaTable.from(perms),
+    permissions: perms,
     worldPermissions: { ...st.worldPermissions },
     setuser: st.setuser,
   };

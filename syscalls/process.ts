@@ -114,6 +114,6 @@ export const processSyscalls = declare('process', [
   },
   {
     name: 'suspend', args: [], blocking: true, doc: 'Pause the calling process until it receives SIGCONT.',
-    handler: (p) => { p.paused = true; },
+    handler: (p) => { p.computer.lifecycle.stop(p); },
   },
 ]);

@@ -2,7 +2,7 @@
 // A mutex is a table with optional `recursive`; a semaphore has `count`.
 // The kernel keeps ownership and wait queues keyed by the table's identity,
 // and mirrors the owner into the table's `owner` field ({pid, thread}).
-import { declare, SyscallError } from './types.js';
+import { declare, kernelWait, SyscallError } from './types.js';
 import { lua, LuaRef } from '../kernel/vm/lua.js';
 import type { Process, Thread } from '../kernel/process.js';
 import type { Computer } from '../kernel/computer.js';
@@ -57,7 +57,7 @@ function ownerAlive(c: Computer, m: MutexState): boolean {
 }
 
 function wait(p: Process, t: Thread, queue: Waiter[], timeout: number | undefined, attempt: () => boolean): Promise<boolean> {
-  return new Promise((resolve) => {
+  return kernelWait(new Promise((resolve) => {
     const w: Waiter = { thread: t, gen: t.generation, wake: (ok) => { if (w.timer) p.computer.clock.cancelTimer(w.timer); resolve(ok); } };
     const retry = () => {
       if (!alive(w)) return;
@@ -72,7 +72,7 @@ function wait(p: Process, t: Thread, queue: Waiter[], timeout: number | undefine
       });
     }
     queue.push(w);
-  });
+  }));
 }
 
 function wakeNext(queue: Waiter[]): void {
@@ -109,12 +109,12 @@ function acquire(p: Process, t: Thread, ref: LuaRef, timeout?: number): boolean 
   return wait(p, t, q, timeout, () => tryAcquire(p.computer, ref));
 }
 
-const wrapBool = (v: boolean | Promise<boolean>) => (v instanceof Promise ? v.then((b) => [b]) : [v]);
+const wrapBool = (v: boolean | Promise<boolean>) => (v instanceof Promise ? kernelWait(v.then((b) => [b])) : [v]);
 
 export const syncSyscalls = declare('sync', [
   {
     name: 'lockmutex', args: ['mutex: ref'], blocking: true, doc: 'Lock a mutex, waiting while another thread holds it.',
-    handler: (p, t, m: LuaRef) => { const r = lockMutex(p, t, m); return r instanceof Promise ? r.then(() => []) : []; },
+    handler: (p, t, m: LuaRef) => { const r = lockMutex(p, t, m); return r instanceof Promise ? kernelWait(r.then(() => [])) : []; },
   },
   {
     name: 'timelockmutex', args: ['mutex: ref', 'timeout: number'], returns: 'boolean', blocking: true,
@@ -139,7 +139,7 @@ export const syncSyscalls = declare('sync', [
   },
   {
     name: 'acquiresemaphore', args: ['semaphore: ref'], blocking: true, doc: 'Decrement a semaphore, waiting while its count is 0.',
-    handler: (p, t, s: LuaRef) => { const r = acquire(p, t, s); return r instanceof Promise ? r.then(() => []) : []; },
+    handler: (p, t, s: LuaRef) => { const r = acquire(p, t, s); return r instanceof Promise ? kernelWait(r.then(() => [])) : []; },
   },
   {
     name: 'timeacquiresemaphore', args: ['semaphore: ref', 'timeout: number'], returns: 'boolean', blocking: true,

@@ -1,33 +1,99 @@
-// Terminal I/O for processes whose stdio are streams or Lua handles
-// (reference/phoenix.md §2.4). TTYs come with the terminal issue.
-import { declare, SyscallError } from './types.js';
-import { lauxlib, lua, LuaRef, bytesAt } from '../kernel/vm/lua.js';
-import { LuaValue } from '../kernel/vm/values.js';
+// Terminal I/O (reference/phoenix.md §2.4): writes and reads through the
+// process's stdio (a TTY, a byte stream such as a pipe or the host terminal,
+// or a Lua handle table), termctl, openterm, mktty, capture/release, chvt, and
+// the cinder extension pipe().
+import { readFileSync } from 'node:fs';
+import { declare, kernelWait, SyscallError } from './types.js';
+import { lauxlib, lua, LuaRef, LuaState, LUA_OK, refAt, stringAt, to_luastring } from '../kernel/vm/lua.js';
+import { LuaTable, LuaValue } from '../kernel/vm/values.js';
+import { luaMethod, tostringBytes, argBytes } from '../kernel/vm/methods.js';
+import { releaseStdio, retainStdio, type Stdio } from '../kernel/stdio.js';
+import { Tty, type KeyInput } from '../kernel/tty/tty.js';
+import { terminalMethods } from '../kernel/tty/objects.js';
+import { Screen } from '../kernel/tty/screen.js';
+import { Pipe } from '../kernel/pipe.js';
+import { projectPath } from '../kernel/paths.js';
 import type { Process } from '../kernel/process.js';
-import type { Stdio } from '../kernel/stdio.js';
+import type { Computer } from '../kernel/computer.js';
 
-/** Arguments at the caller's stack joined with tabs, each through tostring (as print does). */
+/** Kernel objects behind Lua tables handed out here (TTY objects, pipe ends). */
+interface Bindings {
+  ttys: WeakMap<object, Tty>;
+  pipes: Map<number, { pipe: Pipe; end: 'r' | 'w' }>;
+  /** Pipe handles each process holds, like file descriptors: inherited by fork, dropped by exec, close and exit. */
+  holds: Map<Process, Set<number>>;
+  nextPipe: number;
+  makePipe: LuaRef | null;
+}
+const bindings = new WeakMap<Computer, Bindings>();
+function bound(c: Computer): Bindings {
+  let b = bindings.get(c);
+  if (!b) {
+    const nb: Bindings = { ttys: new WeakMap(), pipes: new Map(), holds: new Map(), nextPipe: 1, makePipe: null };
+    c.processHooks.fork.push((parent, child) => { for (const id of nb.holds.get(parent) ?? []) hold(c, nb, child, id); });
+    c.processHooks.exec.push((proc) => dropHolds(nb, proc));
+    bindings.set(c, nb);
+    b = nb;
+  }
+  return b;
+}
+
+function hold(c: Computer, b: Bindings, p: Process, id: number): void {
+  const e = b.pipes.get(id);
+  if (!e) return;
+  let set = b.holds.get(p);
+  if (!set) {
+    set = new Set();
+    b.holds.set(p, set);
+    p.dependents.push(() => dropHolds(b, p));
+  }
+  if (set.has(id)) return;
+  set.add(id);
+  if (e.end === 'r') e.pipe.source.retain(); else e.pipe.sink.retain();
+}
+
+function dropHold(b: Bindings, p: Process, id: number): boolean {
+  const set = b.holds.get(p);
+  const e = b.pipes.get(id);
+  if (!set?.delete(id) || !e) return false;
+  if (e.end === 'r') e.pipe.source.release(); else e.pipe.sink.release();
+  return true;
+}
+
+function dropHolds(b: Bindings, p: Process): void {
+  for (const id of [...(b.holds.get(p) ?? [])]) dropHold(b, p, id);
+  b.holds.delete(p);
+}
+
+/** Arguments at the caller's stack, through tostring, joined with tabs. */
 function textOfArgs(p: Process, count: number): Uint8Array {
   const L = p.computer.callerL!;
-  const parts: Buffer[] = [];
+  const parts: Uint8Array[] = [];
   for (let i = 3; i < 3 + count; i++) {
-    lauxlib.luaL_tolstring(L, i);
-    parts.push(Buffer.from(bytesAt(L, -1)));
-    lua.lua_pop(L, 1);
+    parts.push(tostringBytes(L, i));
     if (i < 2 + count) parts.push(Buffer.from('\t'));
   }
   return Buffer.concat(parts);
 }
 
+function writeTo(p: Process, s: Stdio | null, data: Uint8Array, err: boolean): void {
+  if (s?.kind === 'tty') { if (err) s.tty.writeErr(data); else s.tty.write(data); return; }
+  try {
+    p.computer.writeStream(s, data);
+  } catch (e) {
+    throw new SyscallError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 async function readFrom(p: Process, s: Stdio | null, mode: 'line' | number): Promise<LuaValue[]> {
   if (!s) return [undefined];
+  if (s.kind === 'tty') return [(mode === 'line' ? await s.tty.readLine(p) : await s.tty.read(mode, p)) ?? undefined];
   if (s.kind === 'stream') {
     if (!s.source) return [undefined];
     const data = mode === 'line' ? await s.source.readLine() : await s.source.read(mode);
     return [data ?? undefined];
   }
-  const method = mode === 'line' ? 'readLine' : 'read';
-  const fn = handleMethod(p, s.ref, method);
+  const fn = handleMethod(p, s.ref, mode === 'line' ? 'readLine' : 'read');
   if (!fn) throw new SyscallError('Input handle cannot be read');
   return p.computer.callLua(fn, mode === 'line' ? [] : [mode], 1);
 }
@@ -36,61 +102,274 @@ function handleMethod(p: Process, ref: LuaRef, name: string): LuaRef | null {
   const L = p.computer.runtime.L;
   ref.push(L);
   lua.lua_getfield(L, -1, name);
-  const isFn = lua.lua_type(L, -1) === lua.LUA_TFUNCTION;
-  const fn = isFn ? p.computer.makeRefFromTop() : null;
-  lua.lua_pop(L, isFn ? 1 : 2);
+  const fn = lua.lua_type(L, -1) === lua.LUA_TFUNCTION ? refAt(L, -1) : null;
+  lua.lua_pop(L, 2);
   return fn;
 }
 
-function toStdio(p: Process, v: LuaValue, slot: 'stdin' | 'stdout' | 'stderr'): Stdio | null {
-  if (v === undefined || v === null) return null;
-  if (v instanceof LuaRef && v.kind === 'table') return { kind: 'handle', ref: v };
-  throw new SyscallError(`bad argument #1 to '${slot}' (handle expected)`);
+/** Terminal and pipe reads wait on the World itself; host streams are host I/O. */
+function waitKind(s: Stdio | null, p: Promise<LuaValue[]>): Promise<LuaValue[]> {
+  const internal = s?.kind === 'tty' || (s?.kind === 'stream' && !!s.source?.internal);
+  return internal ? kernelWait(p) : p;
 }
 
-function isTTY(s: Stdio | null, dir: 'in' | 'out'): boolean {
-  if (!s || s.kind !== 'stream') return false;
-  return !!(dir === 'in' ? s.source?.isTTY : s.sink?.isTTY);
+function ttyOf(s: Stdio | null): Tty | null { return s?.kind === 'tty' ? s.tty : null; }
+
+/** The terminal of a process: its stdout TTY, else its stdin TTY. */
+function terminalOf(p: Process): Tty | null { return ttyOf(p.stdout) ?? ttyOf(p.stdin); }
+
+function toStdio(p: Process, v: LuaValue, slot: 'stdin' | 'stdout' | 'stderr'): Stdio | null {
+  const c = p.computer;
+  const b = bound(c);
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number') {
+    try { return { kind: 'tty', tty: c.consoles.get(v) }; } catch { throw new SyscallError(`No such terminal ${v}`); }
+  }
+  if (v instanceof LuaRef && v.kind === 'table') {
+    const tty = b.ttys.get(v.value as object);
+    if (tty) return { kind: 'tty', tty };
+    const pipeEnd = pipeOfTable(c, v);
+    if (pipeEnd) {
+      if ((slot === 'stdin') !== (pipeEnd.end === 'r')) throw new SyscallError(`Cannot use the ${pipeEnd.end === 'r' ? 'read' : 'write'} end of a pipe as ${slot}`);
+      return { kind: 'stream', name: 'pipe', source: pipeEnd.end === 'r' ? pipeEnd.pipe.source : undefined, sink: pipeEnd.end === 'w' ? pipeEnd.pipe.sink : undefined };
+    }
+    return { kind: 'handle', ref: v };
+  }
+  throw new SyscallError(`bad argument #1 to '${slot}' (handle, terminal number or nil expected)`);
+}
+
+/** Pipe handles are Lua tables made by kernel/lua/pipe.lua; they carry their id in an upvalue-free field. */
+const pipeTables = new WeakMap<object, number>();
+function pipeOfTable(c: Computer, ref: LuaRef): { pipe: Pipe; end: 'r' | 'w' } | null {
+  const id = pipeTables.get(ref.value as object);
+  if (id === undefined) return null;
+  return bound(c).pipes.get(id) ?? null;
+}
+
+function setStdio(p: Process, slot: 'stdin' | 'stdout' | 'stderr', next: Stdio | null): void {
+  const role = slot === 'stdin' ? 'in' : 'out';
+  const prev = p[slot];
+  retainStdio(next, role);
+  releaseStdio(prev, role);
+  p[slot] = next;
+  if (slot === 'stdin') {
+    const oldTty = ttyOf(prev), newTty = ttyOf(next);
+    if (oldTty && oldTty !== newTty) oldTty.removeProcess(p);
+    if (newTty && !newTty.frontmost()) p.computer.attachForeground(p, newTty);
+  }
+}
+
+function flagsTable(t: Tty): Record<string, LuaValue> {
+  return { ...t.flags, hasgfx: false };
+}
+
+function openTerminal(p: Process): LuaValue[] {
+  const tty = terminalOf(p);
+  if (!tty) return [undefined, 'Not a terminal'];
+  if (tty.exclusive) {
+    if (tty.exclusive.owner === p && tty.exclusive.handle) return [tty.exclusive.handle];
+    if (tty.exclusive.owner.alive) return [undefined, 'Terminal is in use by another process'];
+  }
+  const screen = new Screen(tty.width, tty.height);
+  screen.fg = 0; screen.bg = 15; screen.clear();
+  const ex = { owner: p, screen, handle: null as LuaRef | null };
+  tty.exclusive = ex;
+  const live = () => { if (tty.exclusive !== ex) throw new SyscallError('attempt to use a closed terminal'); };
+  const methods = terminalMethods(() => ex.screen, () => tty.changed(), live);
+  methods.close = luaMethod('close', () => { live(); tty.closeExclusive(); });
+  ex.handle = p.computer.makeRef(methods);
+  p.dependents.push(() => { if (tty.exclusive === ex) tty.closeExclusive(); });
+  tty.changed();
+  return [ex.handle];
+}
+
+const KEY_EVENTS = new Set(['char', 'key', 'key_up', 'paste']);
+
+function ttyObject(p: Process, tty: Tty): LuaRef {
+  const c = p.computer;
+  const obj: Record<string, LuaValue> = {
+    isTTY: true,
+    write: luaMethod('write', (L, b) => { tty.write(argBytes(L, b, 1)); }),
+    sendEvent: luaMethod('sendEvent', (L, b) => {
+      const name = stringAt(L, b);
+      if (!KEY_EVENTS.has(name)) throw new SyscallError(`Unsupported event '${name}'`);
+      const params = c.valueAt(L, b + 1);
+      const rec = params instanceof LuaTable ? params.record() : {};
+      const ev: KeyInput = name === 'char' ? { type: 'char', ch: String(rec.character ?? '') }
+        : name === 'paste' ? { type: 'paste', text: String(rec.text ?? '') }
+        : { type: name as 'key' | 'key_up', code: Number(rec.keycode ?? 0), ctrl: !!rec.ctrlHeld, alt: !!rec.altHeld, shift: !!rec.shiftHeld, repeat: !!rec.isRepeat };
+      tty.input(ev, (proc, sig) => c.lifecycle.signal(proc, sig));
+    }),
+  };
+  const ref = c.makeRef(obj);
+  bound(c).ttys.set(ref.value as object, tty);
+  // Live fields (cursor, size, lines) through __index.
+  const L = c.runtime.L;
+  ref.push(L);
+  lua.lua_newtable(L);
+  lua.lua_pushjsfunction(L, (L2: LuaState) => {
+    const key = lua.lua_type(L2, 2) === lua.LUA_TNUMBER ? lua.lua_tonumber(L2, 2) : stringAt(L2, 2);
+    const s = tty.visible;
+    let v: LuaValue;
+    if (typeof key === 'number') {
+      const y = Math.floor(key) - 1;
+      if (y >= 0 && y < s.height) { const col = s.lineColors(y); v = { text: Buffer.from(s.chars[y]), fg: col.fg, bg: col.bg }; }
+    } else if (key === 'cursor') v = { x: s.cursorX + 1, y: s.cursorY + 1 };
+    else if (key === 'cursorBlink') v = s.cursorBlink;
+    else if (key === 'colors') v = { fg: s.fg, bg: s.bg };
+    else if (key === 'size') v = { width: s.width, height: s.height };
+    else if (key === 'flags') v = flagsTable(tty);
+    else if (key === 'palette') v = [...s.palette];
+    else if (key === 'isLocked') v = !!tty.exclusive;
+    else if (key === 'isGraphics') v = false;
+    c.pushValue(L2, v);
+    return 1;
+  });
+  lua.lua_setfield(L, -2, '__index');
+  lua.lua_setmetatable(L, -2);
+  lua.lua_pop(L, 1);
+  return ref;
+}
+
+function makePipe(p: Process): LuaValue[] {
+  const c = p.computer;
+  const b = bound(c);
+  if (!b.makePipe) {
+    const L = c.runtime.L;
+    const src = readFileSync(projectPath('kernel/lua/pipe.lua'));
+    if (lauxlib.luaL_loadbufferx(L, src, src.length, to_luastring('=pipe'), to_luastring('t')) !== LUA_OK || lua.lua_pcall(L, 0, 1, 0) !== LUA_OK) {
+      const msg = stringAt(L, -1); lua.lua_pop(L, 1);
+      throw new Error(`pipe.lua: ${msg}`);
+    }
+    b.makePipe = refAt(L, -1);
+    lua.lua_pop(L, 1);
+  }
+  const pipe = new Pipe();
+  const rid = b.nextPipe++, wid = b.nextPipe++;
+  b.pipes.set(rid, { pipe, end: 'r' });
+  b.pipes.set(wid, { pipe, end: 'w' });
+  hold(c, b, p, rid);
+  hold(c, b, p, wid);
+  const [r, w] = c.callLua(b.makePipe, [rid, wid], 2, true) as LuaRef[];
+  pipeTables.set(r.value as object, rid);
+  pipeTables.set(w.value as object, wid);
+  return [r, w];
+}
+
+function pipeEnd(p: Process, id: number, end: 'r' | 'w' | null) {
+  const b = bound(p.computer);
+  const e = b.pipes.get(id);
+  if (!e || (end && e.end !== end)) throw new SyscallError('No such pipe');
+  if (!b.holds.get(p)?.has(id)) throw new SyscallError('attempt to use a closed pipe');
+  return e;
 }
 
 export const terminalSyscalls = declare('terminal', [
   {
-    name: 'write', args: ['...values: any'], doc: 'Write values (tostring\'d, joined with tabs) to stdout.',
-    handler: (p, _t, ...vals: LuaValue[]) => { p.computer.writeStream(p.stdout, textOfArgs(p, vals.length)); },
+    name: 'write', args: ['...values: any'], doc: 'Write values (tostring\'d, joined with tabs) to stdout; ANSI escapes work on a terminal.',
+    handler: (p, _t, ...vals: LuaValue[]) => { writeTo(p, p.stdout, textOfArgs(p, vals.length), false); },
   },
   {
-    name: 'writeerr', args: ['...values: any'], doc: 'Write values to stderr.',
-    handler: (p, _t, ...vals: LuaValue[]) => { p.computer.writeStream(p.stderr, textOfArgs(p, vals.length)); },
+    name: 'writeerr', args: ['...values: any'], doc: 'Write values to stderr (red on a terminal).',
+    handler: (p, _t, ...vals: LuaValue[]) => { writeTo(p, p.stderr, textOfArgs(p, vals.length), true); },
   },
   {
     name: 'read', args: ['count: number'], returns: 'string | nil', blocking: true,
-    doc: 'Read up to count bytes from stdin; nil at end of input.',
-    handler: (p, _t, n: number) => readFrom(p, p.stdin, Math.max(1, Math.floor(n))),
+    doc: 'Read up to count bytes from stdin; nil at end of input (Ctrl+D on a terminal, the end of a pipe or file).',
+    handler: (p, _t, n: number) => waitKind(p.stdin, readFrom(p, p.stdin, Math.max(1, Math.floor(n)))),
   },
   {
     name: 'readline', args: [], returns: 'string | nil', blocking: true, doc: 'Read one line from stdin (without the newline); nil at end of input.',
-    handler: (p) => readFrom(p, p.stdin, 'line'),
+    handler: (p) => waitKind(p.stdin, readFrom(p, p.stdin, 'line')),
   },
   {
     name: 'istty', args: [], returns: 'boolean, boolean', doc: 'Whether stdin and stdout are terminals.',
-    handler: (p) => [isTTY(p.stdin, 'in'), isTTY(p.stdout, 'out')],
+    handler: (p) => [p.stdin?.kind === 'tty', p.stdout?.kind === 'tty'],
   },
   {
-    name: 'termsize', args: [], returns: 'number?, number?', doc: 'Width and height of the terminal on stdout, or nothing when it is not a terminal.',
-    handler: () => [],
+    name: 'termsize', args: [], returns: 'number?, number?', doc: 'Width and height of the terminal of the process, or nothing when it has none.',
+    handler: (p) => { const t = terminalOf(p); return t ? [t.width, t.height] : []; },
   },
   {
-    name: 'termctl', args: ['flags: table?'], returns: 'table?', doc: 'Terminal flags (cbreak, delay, echo, keypad, raw, nlcr); nil when stdin is not a terminal.',
-    handler: () => [undefined],
+    name: 'termctl', args: ['flags: table?'], returns: 'table?',
+    doc: 'Read or change the flags of the stdin terminal: cbreak (reads return each key), delay, echo, keypad, raw (no line editing or Ctrl+C/Z/\\ signals), nlcr. Returns the flags (and hasgfx), or nil when stdin is not a terminal.',
+    handler: (p, _t, flags: LuaTable | undefined) => {
+      const t = ttyOf(p.stdin);
+      if (!t) return [undefined];
+      if (flags) {
+        for (const k of Object.keys(t.flags) as Array<keyof Tty['flags']>) {
+          const v = flags.get(k);
+          if (typeof v === 'boolean') t.flags[k] = v;
+          else if (v !== undefined) throw new SyscallError(`bad field '${k}' (boolean expected)`);
+        }
+      }
+      return [flagsTable(t)];
+    },
   },
   {
-    name: 'openterm', args: [], returns: 'Terminal | nil, string', doc: 'Exclusive terminal handle; fails when stdout is not a terminal.',
-    handler: () => [undefined, 'Not a terminal'],
+    name: 'openterm', args: [], returns: 'Terminal | nil, string',
+    doc: 'Exclusive use of the terminal: a Terminal object (write, blit, clear, clearLine, get/setCursorPos, get/setCursorBlink, isColor, getSize, scroll, get/setTextColor, get/setBackgroundColor, get/setPaletteColor, nativePaletteColor, getLine, close). Other output goes to the background until it is closed. Calling it again returns the same object.',
+    handler: (p) => openTerminal(p),
+  },
+  {
+    name: 'mktty', args: ['width: number', 'height: number'], returns: 'TTY',
+    doc: 'A pseudo-terminal of the given size: a TTY object with write(text) and sendEvent(event, params), and live fields (cursor, size, colors, flags, [y] = {text, fg, bg}); usable with stdin/stdout/stderr.',
+    handler: (p, _t, w: number, h: number) => {
+      if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1 || w > 1024 || h > 1024) throw new SyscallError('Invalid terminal size');
+      return [ttyObject(p, new Tty(0, w, h))];
+    },
+  },
+  {
+    name: 'capture', args: [], doc: 'Receive the stdin terminal\'s keyboard events even when another process is in front (line editors).',
+    handler: (p) => {
+      const t = ttyOf(p.stdin);
+      if (!t) throw new SyscallError('Not a terminal');
+      t.capturer = p;
+      p.dependents.push(() => { if (t.capturer === p) t.capturer = null; });
+    },
+  },
+  {
+    name: 'release', args: [], doc: 'Undo capture.',
+    handler: (p) => { const t = ttyOf(p.stdin); if (t && t.capturer === p) t.capturer = null; },
   },
   ...(['stdin', 'stdout', 'stderr'] as const).map((slot) => ({
-    name: slot, args: ['handle: table?'],
-    doc: `Redirect ${slot} to a handle with ${slot === 'stdin' ? 'read/readLine' : 'write'} methods, or detach it with nil.`,
-    handler: (p: Process, _t: unknown, h: LuaValue) => { p[slot] = toStdio(p, h, slot); },
+    name: slot, args: ['target: ref|number?'],
+    doc: `Redirect ${slot} to a virtual terminal number (1–8), a TTY from mktty, a pipe end, a handle table with ${slot === 'stdin' ? 'read/readLine' : 'write'} methods, or detach it with nil.`,
+    handler: (p: Process, _t: unknown, h: LuaValue) => { setStdio(p, slot, toStdio(p, h, slot)); },
   })),
+  {
+    name: 'chvt', args: ['vt: number'], root: true, doc: 'Show another virtual terminal (1–8).',
+    handler: (p, _t, vt: number) => {
+      if (!Number.isInteger(vt) || vt < 1 || vt > 8) throw new SyscallError('No such terminal');
+      p.computer.consoles.switchTo(vt);
+    },
+  },
+  {
+    name: 'pipe', args: [], returns: 'readEnd, writeEnd',
+    doc: 'A pipe (cinder extension): two handles (read(n), readLine(), readAll(), close() / write(s), writeLine(s), close()). Pass them to stdin/stdout of child processes; reads block until data arrives or every writer (handles and processes) has gone.',
+    handler: (p) => makePipe(p),
+  },
+  {
+    name: '__piperead', args: ['id: number', 'mode: string', 'n: number?'], blocking: true, doc: 'Private: blocking read on a pipe handle.',
+    handler: (p, _t, id: number, mode: string, n: number | undefined) => {
+      const e = pipeEnd(p, id, 'r');
+      const read = async (): Promise<LuaValue[]> => {
+        if (mode === 'line') return [(await e.pipe.readLine()) ?? undefined];
+        if (mode === 'all') return [await e.pipe.readAll()];
+        return [(await e.pipe.read(Math.max(1, Math.floor(n ?? 1)))) ?? undefined];
+      };
+      return kernelWait(read());
+    },
+  },
+  {
+    name: '__pipewrite', args: ['id: number', 'data: bytes'], doc: 'Private: write to a pipe handle.',
+    handler: (p, _t, id: number, data: Uint8Array) => {
+      const e = pipeEnd(p, id, 'w');
+      try { e.pipe.write(data); } catch (err) { throw new SyscallError((err as Error).message); }
+    },
+  },
+  {
+    name: '__pipeclose', args: ['id: number'], doc: 'Private: close a pipe handle.',
+    handler: (p, _t, id: number) => { pipeEnd(p, id, null); dropHold(bound(p.computer), p, id); },
+  },
 ]);
-

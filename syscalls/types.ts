@@ -5,6 +5,19 @@ import { lua, LuaRef, LuaState, bytesAt, refAt, stringAt } from '../kernel/vm/lu
 import { fromLua, LuaValue } from '../kernel/vm/values.js';
 import type { Process, Thread } from '../kernel/process.js';
 
+const KERNEL_WAIT = Symbol('kernelWait');
+
+/** Mark a handler's Promise as a wait on something inside the World (a lock, a pipe, a terminal,
+ * another process), so it does not hold a virtual clock still the way host I/O does. */
+export function kernelWait<T>(p: Promise<T>): Promise<T> {
+  (p as Promise<T> & { [KERNEL_WAIT]?: true })[KERNEL_WAIT] = true;
+  return p;
+}
+
+export function isKernelWait(p: Promise<unknown>): boolean {
+  return (p as Promise<unknown> & { [KERNEL_WAIT]?: true })[KERNEL_WAIT] === true;
+}
+
 /** An error whose message is shown to the Lua program as-is ("No such file or directory"). */
 export class SyscallError extends Error {}
 

@@ -85,6 +85,17 @@ describe('layout and basic files', () => {
     expect(f.readLine()).toBeNull();
     f.close();
     expect(() => f.readAll()).toThrow('attempt to use a closed file');
+    const a1 = vfs.open(root, '/a.txt', 'a');
+    const a2 = vfs.open(root, '/a.txt', 'a');
+    a1.write(Buffer.from('<1>'));
+    a2.write(Buffer.from('<2>'));
+    expect(a1.seek('set', 0)).toBe(17);
+    a1.close();
+    a2.flush();
+    a2.write(Buffer.from('<3>'));
+    a2.close();
+    expect(text(vfs.readFile(root, '/a.txt'))).toBe('one\r\ntwo\nthree<1><2><3>');
+    vfs.writeFile(root, '/a.txt', 'one\r\ntwo\nthree');
     vfs.appendFile(root, '/a.txt', '!');
     expect(text(vfs.readFile(root, '/a.txt'))).toBe('one\r\ntwo\nthree!');
     const b = vfs.open(root, '/a.txt', 'rb');
@@ -144,6 +155,22 @@ describe('layout and basic files', () => {
     expect(vfs.exists(root, '/a')).toBe(false);
     expect(errOf(() => vfs.remove(root, '/tmp'))).toBe('Device or resource busy');
     expect(errOf(() => vfs.remove(root, '/'))).toBe('Device or resource busy');
+    expect(errOf(() => vfs.remove(root, '/lib'))).toBe('Device or resource busy'); // holds /lib/system
+    expect(errOf(() => vfs.rename(root, '/lib', '/lib2'))).toBe('Device or resource busy');
+  });
+
+  it('limits open files and odd user names stay data', () => {
+    const vfs = make();
+    vfs.maxOpenFiles = 3;
+    vfs.writeFile(root, '/f', 'x');
+    const fs3 = [vfs.open(root, '/f', 'r'), vfs.open(root, '/f', 'r'), vfs.open(root, '/f', 'r')];
+    expect(errOf(() => vfs.open(root, '/f', 'r'))).toBe('Too many files already open');
+    fs3[0].close();
+    vfs.open(root, '/f', 'r').close();
+    vfs.chmod(root, '/f', '__proto__', 'rw');
+    expect(Object.keys(vfs.stat(root, '/f').permissions)).toEqual(['root', '__proto__']);
+    expect(vfs.stat({ user: '__proto__' }, '/f').size).toBe(1);
+    vfs.writeFile({ user: '__proto__' }, '/f', 'yy');
   });
 });
 
@@ -279,7 +306,9 @@ describe('permissions', () => {
     vfs.chmod(bob, '/home/bob/p', null, { read: false, setuser: false });
     expect(world().read).toBe(false);
     expect(vfs.stat(bob, '/home/bob/p').setuser).toBe(false);
-    for (const bad of ['rwxx', 'abc', '+q', 99, -1, 1.5]) {
+    vfs.chmod(bob, '/home/bob/p', null, 'rx');
+    expect(world()).toEqual({ read: true, write: false, execute: true });
+    for (const bad of ['rw?', '', 'abc', '+q', 99, -1, 1.5]) {
       expect(errOf(() => vfs.chmod(bob, '/home/bob/p', null, bad as never))).toBe('Invalid mode');
     }
     expect(errOf(() => vfs.chmod(alice, '/home/bob/p', null, 7))).toBe('Permission denied');

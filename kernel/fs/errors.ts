@@ -21,6 +21,7 @@ export const FS_MESSAGES = {
   EBADSOURCE: 'Invalid mount source',
   ECLOSED: 'attempt to use a closed file',
   EIO: 'Input/output error',
+  EMFILE: 'Too many files already open',
 } as const;
 
 export type FsErrorCode = keyof typeof FS_MESSAGES;

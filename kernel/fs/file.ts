@@ -47,6 +47,12 @@ export interface FileHooks {
   commit?(data: Uint8Array): void;
   /** Called once after close. */
   closed?(): void;
+  /**
+   * Append mode: the buffer only holds bytes not yet stored, `commit` receives
+   * just those (to add at the current end of the file), and `baseSize` tells
+   * the stored size (for seek).
+   */
+  baseSize?(): number;
 }
 
 /** A regular file held in memory while open. */
@@ -60,7 +66,7 @@ export class BufferFile extends BaseFile {
     super(path, mode);
     this.buf = Uint8Array.from(initial);
     this.len = initial.length;
-    this.pos = mode[0] === 'a' ? this.len : 0;
+    this.pos = 0;
   }
 
   read(n?: number): Uint8Array | null {
@@ -88,8 +94,11 @@ export class BufferFile extends BaseFile {
     return out;
   }
 
+  private get appending(): boolean { return this.hooks.baseSize !== undefined; }
+
   write(data: Uint8Array): void {
     this.canWrite();
+    if (this.appending) this.pos = this.len;
     const end = this.pos + data.length;
     const newLen = Math.max(this.len, end);
     if (newLen > this.len) this.hooks.reserve?.(newLen);
@@ -110,6 +119,7 @@ export class BufferFile extends BaseFile {
     if (this.writable && this.dirty) {
       this.hooks.commit?.(this.buf.slice(0, this.len));
       this.dirty = false;
+      if (this.appending) { this.len = 0; this.pos = 0; }
     }
   }
 
@@ -123,6 +133,7 @@ export class BufferFile extends BaseFile {
 
   seek(whence: SeekWhence = 'cur', offset = 0): number {
     this.live();
+    if (this.appending) return this.hooks.baseSize!() + this.len; // writes always go to the end
     const base = whence === 'set' ? 0 : whence === 'end' ? this.len : this.pos;
     const next = base + Math.floor(offset);
     if (next < 0) throw new FsError('EINVAL', 'Position is negative');

@@ -55,6 +55,18 @@ export function hostError(e: unknown): FsError {
   }
 }
 
+/** A VFS name the host can hold as one plain component (Windows treats '\\' and ':' specially). */
+function hostSafe(name: string): boolean {
+  if (name === '' || name === '.' || name === '..' || name.includes('\0')) return false;
+  if (nodePath.sep !== '/' && /[\\:]/.test(name)) return false;
+  return true;
+}
+
+/** lstat without throwing for a missing path (exceptions are slow); null on any failure. */
+function lstat(host: string): fs.Stats | null {
+  try { return fs.lstatSync(host, { throwIfNoEntry: false }) ?? null; } catch { return null; }
+}
+
 export class HostFs implements Backend {
   readonly type: string;
   readonly source: string;
@@ -81,25 +93,52 @@ export class HostFs implements Backend {
     this.source = o.source ?? o.root;
     this.options = o.options ?? (this.readOnly ? { ro: true } : {});
     this.loadMeta();
-    this.usedBytes = this.scan(this.root);
-    this.cap = this.readOnly ? this.usedBytes : (o.capacity ?? DEFAULT_CAPACITY);
+    // Read-only mounts may be large host trees: they are never scanned and report no space.
+    this.usedBytes = this.readOnly ? 0 : this.scan(this.root);
+    this.cap = this.readOnly ? 0 : (o.capacity ?? DEFAULT_CAPACITY);
   }
 
   // ---- host paths -------------------------------------------------------
 
   /** Host path of `rel`, or null when a parent component is missing or a host symlink. */
   private probe(rel: string): { host: string; st: fs.Stats } | null {
-    let host = this.root;
     const parts = rel === '' ? [] : rel.split('/');
-    let st: fs.Stats;
-    try { st = fs.lstatSync(host); } catch { return null; }
-    for (let i = 0; i < parts.length; i++) {
-      if (!st.isDirectory()) return null;
+    // Skip the longest prefix already known to be a real directory (this JS job only).
+    let start = parts.length - 1;
+    while (start > 0 && !this.dirCache.has(parts.slice(0, start).join('/'))) start--;
+    if (start < 0) start = 0;
+    let host = start > 0 ? nodePath.join(this.root, ...parts.slice(0, start)) : this.root;
+    let st: fs.Stats | null | undefined = null;
+    if (start === 0) {
+      st = lstat(host);
+      if (!st) return null;
+    }
+    for (let i = start; i < parts.length; i++) {
+      if ((st && !st.isDirectory()) || !hostSafe(parts[i])) return null;
+      if (st && i > 0) this.rememberDir(parts.slice(0, i).join('/'));
       host = nodePath.join(host, parts[i]);
-      try { st = fs.lstatSync(host); } catch { return null; }
+      st = lstat(host);
+      if (!st) return null;
       if (st.isSymbolicLink() && i < parts.length - 1) return null;
     }
-    return { host, st };
+    if (!st) st = lstat(host);
+    return st ? { host, st } : null;
+  }
+
+  /**
+   * Directories verified (by lstat) to be real directories, so walking a deep
+   * path does not lstat every prefix again for every component. Cleared by our
+   * own removals and renames, and at the end of the current JS job.
+   */
+  private readonly dirCache = new Set<string>();
+  private cacheArmed = false;
+
+  private rememberDir(rel: string): void {
+    this.dirCache.add(rel);
+    if (!this.cacheArmed) {
+      this.cacheArmed = true;
+      queueMicrotask(() => { this.dirCache.clear(); this.cacheArmed = false; });
+    }
   }
 
   /** Host path of an existing node that the VFS may touch (never through a symlink). */
@@ -115,6 +154,7 @@ export class HostFs implements Backend {
     const parentRel = slash < 0 ? '' : rel.slice(0, slash);
     const parent = this.probe(parentRel);
     if (!parent) throw new FsError('ENOENT');
+    if (!hostSafe(slash < 0 ? rel : rel.slice(slash + 1))) throw new FsError('EBADPATH');
     if (!parent.st.isDirectory()) throw new FsError('ENOTDIR');
     return nodePath.join(parent.host, slash < 0 ? rel : rel.slice(slash + 1));
   }
@@ -127,7 +167,7 @@ export class HostFs implements Backend {
       const p = nodePath.join(dir, name);
       let st: fs.Stats;
       try { st = fs.lstatSync(p); } catch { continue; }
-      if (isTempName(name) && !this.readOnly && st.isFile()) { try { fs.unlinkSync(p); } catch { /* ignore */ } continue; }
+      if (isTempName(name) && st.isFile()) { try { fs.unlinkSync(p); } catch { /* ignore */ } continue; }
       if (st.isDirectory()) total += this.scan(p);
       else if (st.isFile()) total += st.size;
     }
@@ -248,7 +288,7 @@ export class HostFs implements Backend {
     this.usedBytes += data.length - oldSize;
     if (existing && this.records.has(rel)) this.setRecord(rel, this.records.get(rel)!, { modified: now });
     else if (existing) this.setRecord(rel, defaultMeta(), { modified: now });
-    else this.setRecord(rel, meta, { created: now, modified: now });
+    else { this.records.delete(rel); this.setRecord(rel, meta, { created: now, modified: now }); }
   }
 
   mkdir(rel: string, meta: NodeMeta, now: number): void {
@@ -279,6 +319,7 @@ export class HostFs implements Backend {
   remove(rel: string): void {
     this.writable();
     if (rel === '') throw new FsError('EBUSY');
+    this.dirCache.clear();
     const p = this.probe(rel);
     if (!p) throw new FsError('ENOENT');
     try {
@@ -291,6 +332,7 @@ export class HostFs implements Backend {
 
   rename(from: string, to: string, now: number): void {
     this.writable();
+    this.dirCache.clear();
     const src = this.hostOf(from);
     const dst = this.hostForCreate(to);
     if (fs.existsSync(dst)) throw new FsError('EEXIST');

@@ -14,7 +14,7 @@ import { Vfs } from './vfs.js';
 export * from './errors.js';
 export * from './types.js';
 export * as fspath from './path.js';
-export { Vfs, MAX_LINK_DEPTH, FIFO_LIMIT } from './vfs.js';
+export { Vfs, MAX_LINK_DEPTH, FIFO_LIMIT, MAX_OPEN_FILES } from './vfs.js';
 export type { BackendFactory, VfsOptions } from './vfs.js';
 export { HostFs, DEFAULT_CAPACITY } from './hostfs.js';
 export type { FsClock, HostFsOptions } from './hostfs.js';

@@ -17,17 +17,24 @@ export function defaultMeta(): NodeMeta {
 /** Metadata for a node created by `user`: owner rw (rwx for directories), world r (r-x). */
 export function newMeta(user: string, type: NodeType): NodeMeta {
   const dir = type === 'directory';
+  const permissions: Record<string, Perm> = {};
+  setEntry(permissions, user, perm(true, true, dir));
   return {
     owner: user,
-    permissions: { [user]: perm(true, true, dir) },
+    permissions,
     worldPermissions: perm(true, false, dir),
     setuser: false,
   };
 }
 
+/** Set a per-user entry as an own property, whatever the name (even '__proto__'). */
+export function setEntry(rec: Record<string, Perm>, user: string, p: Perm): void {
+  Object.defineProperty(rec, user, { value: p, enumerable: true, writable: true, configurable: true });
+}
+
 export function cloneMeta(m: NodeMeta): NodeMeta {
   const permissions: Record<string, Perm> = {};
-  for (const [k, v] of Object.entries(m.permissions)) permissions[k] = { ...v };
+  for (const [k, v] of Object.entries(m.permissions)) setEntry(permissions, k, { ...v });
   return { owner: m.owner, permissions, worldPermissions: { ...m.worldPermissions }, setuser: m.setuser };
 }
 
@@ -101,7 +108,7 @@ export function applyChmod(meta: NodeMeta, user: string | null, mode: ChmodMode)
     throw new FsError('EINVALMODE');
   }
   if (user === null) out.worldPermissions = next;
-  else out.permissions[user] = next;
+  else setEntry(out.permissions, user, next);
   if (setuser !== undefined) out.setuser = setuser;
   return out;
 }
@@ -118,7 +125,7 @@ export function sanitizeMeta(raw: unknown): NodeMeta {
   };
   const permissions: Record<string, Perm> = {};
   if (r.permissions && typeof r.permissions === 'object') {
-    for (const [k, v] of Object.entries(r.permissions as Record<string, unknown>)) permissions[k] = p(v, perm(false, false, false));
+    for (const [k, v] of Object.entries(r.permissions as Record<string, unknown>)) setEntry(permissions, k, p(v, perm(false, false, false)));
   }
   return {
     owner: typeof r.owner === 'string' ? r.owner : d.owner,

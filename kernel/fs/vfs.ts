@@ -14,6 +14,7 @@ import type {
 export const MAX_LINK_DEPTH = 40;
 /** Bytes a FIFO may hold before writes fail. */
 export const FIFO_LIMIT = 1024 * 1024;
+export const MAX_OPEN_FILES = 128;
 
 interface Mount {
   id: number;
@@ -56,6 +57,8 @@ export class Vfs {
   private readonly factories = new Map<string, BackendFactory>();
   private readonly fifos = new WeakMap<Backend, Map<string, FifoBuffer>>();
   private readonly openFiles = new Set<VfsFile>();
+  /** Open files allowed at once on this computer (CraftOS allows 128). */
+  maxOpenFiles = MAX_OPEN_FILES;
 
   constructor(opts: VfsOptions) {
     this.clock = opts.clock;
@@ -217,6 +220,11 @@ export class Vfs {
     return this.mounts.some((m) => m.path === path);
   }
 
+  /** True when `path` is a mount point or has one below it. */
+  private holdsMount(path: string): boolean {
+    return path === '/' || this.mounts.some((m) => isWithin(m.path, path));
+  }
+
   private fifoOf(loc: Located): FifoBuffer {
     let map = this.fifos.get(loc.backend);
     if (!map) { map = new Map(); this.fifos.set(loc.backend, map); }
@@ -228,9 +236,15 @@ export class Vfs {
   // ---- operations ---------------------------------------------------------
 
   stat(cred: Cred, path: string, nolink = false): FsStat {
+    const st = this.statMaybe(cred, path, nolink);
+    if (!st) throw new FsError('ENOENT');
+    return st;
+  }
+
+  private statMaybe(cred: Cred, path: string, nolink: boolean): FsStat | null {
     const { node } = this.walk(cred, path, !nolink);
     const info = node.info;
-    if (!info) throw new FsError('ENOENT');
+    if (!info) return null;
     const capacity = node.backend.capacity();
     const st: FsStat = {
       size: info.size,
@@ -252,7 +266,7 @@ export class Vfs {
 
   /** stat(), or null when the node is missing or cannot be reached. */
   statOrNull(cred: Cred, path: string, nolink = false): FsStat | null {
-    try { return this.stat(cred, path, nolink); } catch (e) {
+    try { return this.statMaybe(cred, path, nolink); } catch (e) {
       if (e instanceof FsError) return null;
       throw e;
     }
@@ -297,6 +311,7 @@ export class Vfs {
     if (!/^[rwa]b?$/.test(mode)) throw new FsError('EINVALMODE');
     const { node, parent } = this.walk(cred, path, true);
     const info = node.info;
+    if (this.openFiles.size >= this.maxOpenFiles) throw new FsError('EMFILE');
     const track = (f: VfsFile): VfsFile => { this.openFiles.add(f); return f; };
     const hooksBase = { closed: () => { this.openFiles.delete(file); } };
     let file: VfsFile;
@@ -337,13 +352,34 @@ export class Vfs {
       node.backend.write(node.rel, data, meta, this.now());
       committed = data.length;
     };
-    const initial = mode[0] === 'a' && info ? node.backend.read(node.rel) : EMPTY;
     if (mode[0] === 'w' || !info) store(EMPTY); // create or truncate now, as CraftOS does
-    file = new BufferFile(node.path, mode, initial, {
-      ...hooksBase,
-      reserve: (size) => this.reserve(node, committed, size),
-      commit: store,
-    });
+    if (mode[0] === 'a') {
+      // Appends go to the end of the file as it is when they are stored, so
+      // several append handles (log writers) never overwrite each other.
+      const current = (): Uint8Array => {
+        const cur = node.backend.lstat(node.rel);
+        return cur?.type === 'file' ? node.backend.read(node.rel) : EMPTY;
+      };
+      const size = (): number => { const cur = node.backend.lstat(node.rel); return cur?.type === 'file' ? cur.size : 0; };
+      file = new BufferFile(node.path, mode, EMPTY, {
+        ...hooksBase,
+        reserve: (pending) => this.reserve(node, 0, pending),
+        commit: (pending) => {
+          const old = current();
+          const all = new Uint8Array(old.length + pending.length);
+          all.set(old);
+          all.set(pending, old.length);
+          store(all);
+        },
+        baseSize: size,
+      });
+    } else {
+      file = new BufferFile(node.path, mode, EMPTY, {
+        ...hooksBase,
+        reserve: (size) => this.reserve(node, committed, size),
+        commit: store,
+      });
+    }
     this.emit(cred, node.path, 'open');
     return track(file);
   }
@@ -371,7 +407,7 @@ export class Vfs {
     }
     const { node, parent } = w;
     if (!node.info) return;
-    if (node.path === '/' || this.isMountPoint(node.path)) throw new FsError('EBUSY');
+    if (this.holdsMount(node.path)) throw new FsError('EBUSY');
     this.writableMount(node);
     if (parent?.info) check(cred, parent.info.meta, 'write');
     // Check the whole tree before touching anything.
@@ -402,7 +438,7 @@ export class Vfs {
     const dst = this.walk(cred, to, false);
     if (dst.node.info) throw new FsError('EEXIST');
     if (!dst.parent?.info) throw new FsError('ENOENT');
-    if (src.node.path === '/' || this.isMountPoint(src.node.path)) throw new FsError('EBUSY');
+    if (this.holdsMount(src.node.path)) throw new FsError('EBUSY');
     if (src.node.backend !== dst.node.backend) throw new FsError('EXDEV');
     if (isWithin(dst.node.path, src.node.path)) throw new FsError('EINVAL', 'Cannot move a directory inside itself');
     this.writableMount(src.node);
