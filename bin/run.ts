@@ -58,7 +58,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const sink = (s: NodeJS.WriteStream): ByteSink => ({ write: (d) => { s.write(d); }, isTTY: false });
   const stdin = new QueueSource();
   const stdinUsed = { value: false };
-  const computer = world.addComputer({ id, console: { kind: 'stream', name: 'console', sink: sink(process.stderr) } });
+  const computer = world.addComputer({ id, kernargs: { headless: 'true' }, console: { kind: 'stream', name: 'console', sink: sink(process.stderr) } });
   if (computer.halted) { process.stderr.write(`cinder run: the computer did not boot: ${computer.halted}\n`); return 70; }
   computer.vfs.mkdir({ user: 'root' }, HOST_MOUNT);
   computer.vfs.attach(HOST_MOUNT, new HostFs({ root: dirname(file), readOnly: true, metaFile: null, clock: computer.clock, source: dirname(file) }));

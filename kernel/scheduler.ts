@@ -25,9 +25,13 @@ export function errorValues(message: string): (T: LuaState) => number {
 export class Scheduler {
   constructor(private readonly c: Computer) {}
 
+  /** Threads that used up their whole time slice in the last pass (a virtual clock charges for them). */
+  preemptions = 0;
+
   /** One pass over every process. Returns true if any thread ran. */
   step(): boolean {
     let ran = false;
+    this.preemptions = 0;
     for (const proc of [...this.c.processes.values()]) {
       if (!proc.alive || proc.paused) continue;
       this.deliverEvent(proc);
@@ -91,7 +95,7 @@ export class Scheduler {
     }
     if (thread.status === 'dead' || !proc.alive) return;
     if (status === LUA_YIELD) {
-      if (c.runtime.preempted.delete(T)) { thread.status = 'ready'; return; }
+      if (c.runtime.preempted.delete(T)) { thread.status = 'ready'; this.preemptions++; return; }
       const n = lua.lua_gettop(T);
       if (n >= 2 && lua.lua_type(T, 1) === lua.LUA_TSTRING) {
         const tag = stringAt(T, 1);

@@ -30,6 +30,10 @@ type AddOptions = Omit<ComputerOptions, 'clock' | 'rng' | 'dataDir'> & { dataDir
 
 export type RunResult = 'done' | 'idle' | 'timeout';
 
+/** Virtual time a pass costs when some thread used its whole time slice: CPU-bound programs
+ * move a virtual clock forward too (computers run side by side, so it is charged once per pass). */
+export const VIRTUAL_SLICE_MS = 1;
+
 /** Passes between returns to the host event loop, so host I/O keeps flowing. */
 const PASSES_PER_HOST_TURN = 16;
 
@@ -43,6 +47,7 @@ export class World {
   /** How each computer was added, so it can be booted again (reboot, turnOn). */
   private readonly specs = new Map<number, AddOptions>();
   private readonly bootHooks: Array<(c: Computer) => void> = [];
+  private readonly bootedHooks: Array<(c: Computer) => void> = [];
   private static readonly owners = new WeakMap<Computer, World>();
 
   /** The World a computer belongs to (drivers reach other computers and the network through it). */
@@ -74,7 +79,14 @@ export class World {
     this.computers.set(opts.id, computer);
     for (const fn of this.bootHooks) fn(computer);
     computer.boot();
+    for (const fn of this.bootedHooks) fn(computer);
     return computer;
+  }
+
+  /** Run `fn` for every computer created from now on, right after it booted (start its programs). */
+  onBooted(fn: (c: Computer) => void): () => void {
+    this.bootedHooks.push(fn);
+    return () => { const i = this.bootedHooks.indexOf(fn); if (i >= 0) this.bootedHooks.splice(i, 1); };
   }
 
   /** Run `fn` for every computer created from now on, before it boots (attach its hardware). */
@@ -90,6 +102,13 @@ export class World {
     const old = this.computers.get(id);
     if (old && !old.halted) old.shutdown('reboot');
     return this.start({ ...spec, label: old?.label ?? spec.label });
+  }
+
+  /** Forget a halted computer (reboot creates it again with the same ID). */
+  removeComputer(id: number): void {
+    const c = this.computers.get(id);
+    if (c && !c.halted) c.shutdown();
+    this.computers.delete(id);
   }
 
   wake(): void {
@@ -138,7 +157,12 @@ export class World {
       if (clock.now() >= deadline) return 'timeout';
       this.woken = false;
       let ran = false;
-      for (const c of this.computers.values()) if (c.step()) ran = true;
+      let busy = false;
+      for (const c of this.computers.values()) {
+        if (c.step()) ran = true;
+        if (c.scheduler.preemptions > 0) busy = true;
+      }
+      if (busy && clock.virtual) (clock as VirtualClock).sleep(VIRTUAL_SLICE_MS);
       if (opts.until?.()) return 'done';
       if (opts.busyPassMs && clock.virtual && this.anyTimeSliced()) (clock as VirtualClock).sleep(opts.busyPassMs);
       if (ran || this.anyRunnable()) {

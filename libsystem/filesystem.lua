@@ -13,10 +13,10 @@ local concat, sort = table.concat, table.sort
 
 local filesystem = {}
 
---- open(path, mode) -> handle | nil, err
+--- open(path, mode = "r") -> handle | nil, err
 function filesystem.open(path, mode)
     expect(1, path, "string")
-    expect(2, mode, "string")
+    expect(2, mode, "string", "nil")
     return syscall.open(path, mode)
 end
 --- list(path) -> names
@@ -46,7 +46,8 @@ function filesystem.mkdir(path)
     expect(1, path, "string")
     return syscall.mkdir(path)
 end
---- link(path, location): symbolic link at `location` pointing to `path`
+--- link(path, location): create a symbolic link at `path` pointing to
+-- `location` (a relative location is relative to the link's directory)
 function filesystem.link(path, location)
     expect(1, path, "string")
     expect(2, location, "string")
@@ -222,7 +223,7 @@ local function copyTree(from, to, preserve)
     local st = syscall.stat(from, true)
     if not st then error(from .. ": No such file or directory", 0) end
     if st.type == "link" and st.link then
-        syscall.link(st.link, to)
+        syscall.link(to, st.link)
     elseif st.type == "directory" then
         syscall.mkdir(to)
         for _, name in ipairs(syscall.list(from)) do

@@ -177,4 +177,92 @@ function process.run(cmd, ...)
     return process.wait(pid)
 end
 
+
+-- debugger ---------------------------------------------------------------------
+
+--- process.debug: wrappers of the debug_* syscalls (reference/phoenix.md
+-- §2.1). They fail with "No such syscall" where the kernel has no debugger.
+local debugger = {}
+process.debug = debugger
+
+--- enable(pid|nil, enabled)
+function debugger.enable(pid, enabled)
+    expect(1, pid, "number", "nil")
+    expect(2, enabled, "boolean")
+    return syscall.debug_enable(pid, enabled)
+end
+--- brk(pid|nil, thread|nil): pause thread(s)
+function debugger.brk(pid, thread)
+    expect(1, pid, "number", "nil")
+    expect(2, thread, "number", "nil")
+    return syscall.debug_break(pid, thread)
+end
+--- continue(pid, thread|nil)
+debugger["continue"] = function(pid, thread)
+    expect(1, pid, "number")
+    expect(2, thread, "number", "nil")
+    return syscall.debug_continue(pid, thread)
+end
+--- setbreakpoint(pid, thread|nil, type, filter?) -> id
+function debugger.setbreakpoint(pid, thread, bptype, filter)
+    expect(1, pid, "number")
+    expect(2, thread, "number", "nil")
+    expect(3, bptype, "string", "number")
+    expect(4, filter, "table", "nil")
+    return syscall.debug_setbreakpoint(pid, thread, bptype, filter)
+end
+--- unsetbreakpoint(pid, id)
+function debugger.unsetbreakpoint(pid, id)
+    expect(1, pid, "number")
+    expect(2, id, "number")
+    return syscall.debug_unsetbreakpoint(pid, id)
+end
+--- listbreakpoints(pid) -> list
+function debugger.listbreakpoints(pid)
+    expect(1, pid, "number")
+    return syscall.debug_listbreakpoints(pid)
+end
+--- getinfo(pid, thread, level, what?) -> info
+function debugger.getinfo(pid, thread, level, what)
+    expect(1, pid, "number")
+    expect(2, thread, "number")
+    expect(3, level, "number")
+    expect(4, what, "string", "nil")
+    return syscall.debug_getinfo(pid, thread, level, what)
+end
+--- getlocal(pid, thread, level, n) -> name, value
+function debugger.getlocal(pid, thread, level, n)
+    expect(1, pid, "number")
+    expect(2, thread, "number")
+    expect(3, level, "number")
+    expect(4, n, "number")
+    return syscall.debug_getlocal(pid, thread, level, n)
+end
+--- getupvalue(pid, thread, level, n) -> name, value
+function debugger.getupvalue(pid, thread, level, n)
+    expect(1, pid, "number")
+    expect(2, thread, "number")
+    expect(3, level, "number")
+    expect(4, n, "number")
+    return syscall.debug_getupvalue(pid, thread, level, n)
+end
+--- execAsync(pid, thread, fn): run fn in the paused thread; the result
+-- arrives as a debug_exec_result event.
+function debugger.execAsync(pid, thread, fn)
+    expect(1, pid, "number")
+    expect(2, thread, "number")
+    expect(3, fn, "function")
+    return syscall.debug_exec(pid, thread, fn)
+end
+--- exec(pid, thread, fn) -> ok, ...: execAsync and wait for its result
+-- (other events are kept).
+function debugger.exec(pid, thread, fn)
+    debugger.execAsync(pid, thread, fn)
+    local _, p = util.waitFor(function(name, params)
+        return name == "debug_exec_result" and type(params) == "table" and params.process == pid and params.thread == thread
+    end)
+    if not p.ok then return false, p.error end
+    return true, unpack(p, 1, p.n or 0)
+end
+
 return process

@@ -1,4 +1,4 @@
---- system.serialization: base64, JSON and Lua-literal codecs.
+--- system.serialization: base64, JSON, Lua-literal and TOML codecs.
 --
 -- JSON choices (documented in docs/libsystem.md):
 -- * `null` decodes to the sentinel `json.null` (so arrays keep their
@@ -12,6 +12,7 @@
 -- * Encoding fails on cycles, NaN/infinity, and functions/threads/userdata.
 -- Lua codec: `lua.decode` parses literals itself (no `load`), so it never
 -- runs code; `allow_functions` is not supported and raises an error.
+-- TOML codec: TOML 1.0; dates and times decode to strings.
 local serialization = {}
 
 local type, tostring, tonumber, error, pairs, ipairs, next, select, setmetatable, getmetatable, rawget, pcall =
@@ -760,6 +761,470 @@ end
 function luaser.load(path)
     if type(path) ~= "string" then typeError(1, "string", path) end
     return luaser.decode(readFile(path))
+end
+
+-- TOML ---------------------------------------------------------------------
+
+local toml = {}
+serialization.toml = toml
+
+local function tomlError(s, pos, msg)
+    local line, col = position(s, pos)
+    error(format("toml: %s at line %d, column %d (position %d)", msg, line, col, pos), 0)
+end
+
+local function tomlSkipWs(s, pos)
+    return find(s, "[^ \t]", pos) or #s + 1
+end
+
+-- skip whitespace, comments and newlines (inside arrays)
+local function tomlSkipAll(s, pos)
+    while true do
+        pos = find(s, "[^ \t\r\n]", pos) or #s + 1
+        if sub(s, pos, pos) == "#" then
+            pos = (find(s, "\n", pos, true) or #s) + 1
+        else
+            return pos
+        end
+    end
+end
+
+local tomlEscapes = { b = "\b", t = "\t", n = "\n", f = "\f", r = "\r", ['"'] = '"', ["\\"] = "\\" }
+
+local function tomlBasicString(s, pos, multi)
+    -- pos is just after the opening quote(s)
+    local parts, n = {}, 0
+    local i = pos
+    local close = multi and '"""' or '"'
+    while true do
+        local c = sub(s, i, i)
+        if c == "" then tomlError(s, pos, "unterminated string") end
+        if sub(s, i, i + #close - 1) == close then
+            if multi then
+                -- up to two extra quotes may precede the closing delimiter
+                local extra = 0
+                while sub(s, i + 3 + extra, i + 3 + extra) == '"' and extra < 2 do extra = extra + 1 end
+                n = n + 1 parts[n] = rep('"', extra)
+                return concat(parts), i + 3 + extra
+            end
+            return concat(parts), i + 1
+        elseif c == "\\" then
+            local e = sub(s, i + 1, i + 1)
+            if tomlEscapes[e] then
+                n = n + 1 parts[n] = tomlEscapes[e]
+                i = i + 2
+            elseif e == "u" or e == "U" then
+                local len = e == "u" and 4 or 8
+                local hex = sub(s, i + 2, i + 1 + len)
+                if #hex ~= len or find(hex, "%X") then tomlError(s, i, "invalid unicode escape") end
+                local cp = tonumber(hex, 16)
+                if cp > 0x10FFFF or (cp >= 0xD800 and cp <= 0xDFFF) then tomlError(s, i, "invalid unicode scalar value") end
+                n = n + 1 parts[n] = utf8char(cp)
+                i = i + 2 + len
+            elseif multi and match(s, "^[ \t]*\r?\n", i + 1) then
+                i = find(s, "[^ \t\r\n]", i + 1) or #s + 1
+            else
+                tomlError(s, i, "invalid escape '\\" .. e .. "'")
+            end
+        elseif c == "\n" or c == "\r" then
+            if not multi then tomlError(s, i, "newline in string") end
+            n = n + 1 parts[n] = c
+            i = i + 1
+        else
+            local b = byte(c)
+            if (b < 32 and c ~= "\t") or b == 127 then tomlError(s, i, "control character in string") end
+            n = n + 1 parts[n] = c
+            i = i + 1
+        end
+    end
+end
+
+local SQ3 = "'''"
+
+local function tomlString(s, pos)
+    -- returns value, next position, or nil when there is no string here
+    if sub(s, pos, pos + 2) == '"""' then
+        local start = pos + 3
+        if sub(s, start, start) == "\n" then start = start + 1
+        elseif sub(s, start, start + 1) == "\r\n" then start = start + 2 end
+        return tomlBasicString(s, start, true)
+    elseif sub(s, pos, pos + 2) == SQ3 then
+        local start = pos + 3
+        if sub(s, start, start) == "\n" then start = start + 1
+        elseif sub(s, start, start + 1) == "\r\n" then start = start + 2 end
+        local close = find(s, SQ3, start, true)
+        if not close then tomlError(s, pos, "unterminated string") end
+        local extra = 0
+        while sub(s, close + 3 + extra, close + 3 + extra) == "'" and extra < 2 do extra = extra + 1 end
+        return sub(s, start, close - 1 + extra), close + 3 + extra
+    elseif sub(s, pos, pos) == '"' then
+        return tomlBasicString(s, pos + 1, false)
+    elseif sub(s, pos, pos) == "'" then
+        local close = find(s, "['\n]", pos + 1)
+        if not close or sub(s, close, close) ~= "'" then tomlError(s, pos, "unterminated string") end
+        return sub(s, pos + 1, close - 1), close + 1
+    end
+    return nil
+end
+
+local function tomlKey(s, pos)
+    -- returns the list of key parts and the next position
+    local parts = {}
+    while true do
+        pos = tomlSkipWs(s, pos)
+        local c = sub(s, pos, pos)
+        local k
+        if c == '"' or c == "'" then
+            if sub(s, pos, pos + 2) == '"""' or sub(s, pos, pos + 2) == SQ3 then tomlError(s, pos, "multi-line string as key") end
+            k, pos = tomlString(s, pos)
+        else
+            k = match(s, "^[%w_%-]+", pos)
+            if not k then tomlError(s, pos, describeAt(s, pos) .. " (expected a key)") end
+            pos = pos + #k
+        end
+        parts[#parts + 1] = k
+        pos = tomlSkipWs(s, pos)
+        if sub(s, pos, pos) ~= "." then return parts, pos end
+        pos = pos + 1
+    end
+end
+
+local function tomlNumber(s, pos)
+    local tok = match(s, "^[%w_%.%+%-]+", pos)
+    if not tok then tomlError(s, pos, describeAt(s, pos) .. " (expected a value)") end
+    local after = pos + #tok
+    if tok == "inf" or tok == "+inf" then return huge, after end
+    if tok == "-inf" then return -huge, after end
+    if tok == "nan" or tok == "+nan" or tok == "-nan" then return 0 / 0, after end
+    local prefix, digits = match(tok, "^0([xob])([%w_]+)$")
+    if prefix then
+        if find(digits, "^_") or find(digits, "_$") or find(digits, "__") then tomlError(s, pos, "invalid number") end
+        digits = gsub(digits, "_", "")
+        local base = prefix == "x" and 16 or prefix == "o" and 8 or 2
+        -- accumulate in a float: tonumber(x, base) wraps at 32 bits in fengari
+        local v = 0.0
+        for i = 1, #digits do
+            local d = tonumber(sub(digits, i, i), base)
+            if not d then tomlError(s, pos, "invalid number") end
+            v = v * base + d
+        end
+        return tointeger(v) or v, after
+    end
+    if find(tok, "__") or find(tok, "^[%+%-]?_") or find(tok, "_$") or find(tok, "_[%.eE]") or find(tok, "[%.eE]_") then
+        tomlError(s, pos, "invalid number")
+    end
+    local clean = gsub(tok, "_", "")
+    if not match(clean, "^[%+%-]?%d+%.?%d*[eE]?[%+%-]?%d*$") or match(clean, "%.$") or match(clean, "[eE]$")
+        or match(clean, "%.[eE]") or (match(clean, "[%+%-]%d*$") and not match(clean, "^[%+%-]?%d+$") and not match(clean, "[eE][%+%-]%d+$")) then
+        tomlError(s, pos, "invalid value '" .. tok .. "'")
+    end
+    if match(clean, "^[%+%-]?0%d") then tomlError(s, pos, "leading zero in number") end
+    local v = tonumber(clean)
+    if not v then tomlError(s, pos, "invalid value '" .. tok .. "'") end
+    if not find(clean, "[%.eE]") then
+        local iv = tointeger(v)
+        if iv then v = iv end
+    elseif math_type(v) == "integer" then
+        v = v + 0.0
+    end
+    return v, after
+end
+
+local tomlValue
+
+local InlineMT = {}  -- marks inline tables, which later lines may not extend
+
+local function tomlInline(s, pos, depth)
+    -- pos at '{'
+    local t = {}
+    local dotted = {}
+    pos = tomlSkipWs(s, pos + 1)
+    if sub(s, pos, pos) == "}" then return setmetatable(t, InlineMT), pos + 1 end
+    while true do
+        local key
+        key, pos = tomlKey(s, pos)
+        if sub(s, pos, pos) ~= "=" then tomlError(s, pos, describeAt(s, pos) .. " (expected '=')") end
+        local v
+        v, pos = tomlValue(s, tomlSkipWs(s, pos + 1), depth + 1)
+        local cur = t
+        for i = 1, #key - 1 do
+            local k = key[i]
+            if cur[k] == nil then
+                cur[k] = {}
+                dotted[cur[k]] = true
+            elseif type(cur[k]) ~= "table" or not dotted[cur[k]] then
+                tomlError(s, pos, "duplicate key '" .. k .. "'")
+            end
+            cur = cur[k]
+        end
+        if cur[key[#key]] ~= nil then tomlError(s, pos, "duplicate key '" .. key[#key] .. "'") end
+        cur[key[#key]] = v
+        pos = tomlSkipWs(s, pos)
+        local c = sub(s, pos, pos)
+        if c == "}" then return setmetatable(t, InlineMT), pos + 1 end
+        if c ~= "," then tomlError(s, pos, describeAt(s, pos) .. " (expected ',' or '}')") end
+        pos = tomlSkipWs(s, pos + 1)
+    end
+end
+
+function tomlValue(s, pos, depth)
+    if depth > 512 then tomlError(s, pos, "too deeply nested") end
+    local c = sub(s, pos, pos)
+    if c == '"' or c == "'" then return tomlString(s, pos) end
+    if c == "[" then
+        local arr, n = {}, 0
+        pos = tomlSkipAll(s, pos + 1)
+        while sub(s, pos, pos) ~= "]" do
+            if pos > #s then tomlError(s, pos, "unterminated array") end
+            local v
+            v, pos = tomlValue(s, pos, depth + 1)
+            n = n + 1
+            arr[n] = v
+            pos = tomlSkipAll(s, pos)
+            local d = sub(s, pos, pos)
+            if d == "," then pos = tomlSkipAll(s, pos + 1)
+            elseif d ~= "]" then tomlError(s, pos, describeAt(s, pos) .. " (expected ',' or ']')") end
+        end
+        if n == 0 then setmetatable(arr, ArrayMT) end
+        return arr, pos + 1
+    end
+    if c == "{" then return tomlInline(s, pos, depth) end
+    if sub(s, pos, pos + 3) == "true" and not match(s, "^[%w_]", pos + 4) then return true, pos + 4 end
+    if sub(s, pos, pos + 4) == "false" and not match(s, "^[%w_]", pos + 5) then return false, pos + 5 end
+    -- dates and times are returned as strings
+    local dt = match(s, "^%d%d%d%d%-%d%d%-%d%d[Tt ]%d%d:%d%d:%d%d[%.%dZz:%+%-]*", pos)
+        or match(s, "^%d%d%d%d%-%d%d%-%d%d[Tt ]%d%d:%d%d", pos)
+        or match(s, "^%d%d%d%d%-%d%d%-%d%d", pos) or match(s, "^%d%d:%d%d:%d%d[%.%d]*", pos)
+    if dt then return dt, pos + #dt end
+    return tomlNumber(s, pos)
+end
+
+local function tomlDecode(s)
+    local root = {}
+    -- how each table was created: "explicit" ([header] or root), "implicit"
+    -- (a parent in a header), "dotted" (by a dotted key), "array" ([[header]] list)
+    local kinds = { [root] = "explicit" }
+    local current = root
+    local pos = 1
+    local function endOfLine(p)
+        p = tomlSkipWs(s, p)
+        local c = sub(s, p, p)
+        if c == "#" then
+            local nl = find(s, "\n", p, true) or #s + 1
+            if find(sub(s, p + 1, nl - 1), "[%z\1-\8\11-\31\127]") then tomlError(s, p, "control character in comment") end
+            return nl + 1
+        end
+        if c == "" then return p end
+        if c == "\n" then return p + 1 end
+        if sub(s, p, p + 1) == "\r\n" then return p + 2 end
+        tomlError(s, p, describeAt(s, p) .. " (expected end of line)")
+    end
+    while pos <= #s do
+        pos = tomlSkipWs(s, pos)
+        local c = sub(s, pos, pos)
+        if c == "\n" or c == "#" or c == "" or sub(s, pos, pos + 1) == "\r\n" then
+            pos = endOfLine(pos)
+        elseif c == "[" then
+            local isArray = sub(s, pos + 1, pos + 1) == "["
+            local key
+            key, pos = tomlKey(s, pos + (isArray and 2 or 1))
+            if isArray then
+                if sub(s, pos, pos + 1) ~= "]]" then tomlError(s, pos, "expected ']]'") end
+                pos = pos + 2
+            else
+                if sub(s, pos, pos) ~= "]" then tomlError(s, pos, "expected ']'") end
+                pos = pos + 1
+            end
+            local cur = root
+            for i = 1, #key - 1 do
+                local k = key[i]
+                local v = cur[k]
+                if v == nil then
+                    v = {}
+                    cur[k] = v
+                    kinds[v] = "implicit"
+                elseif type(v) ~= "table" or getmetatable(v) == InlineMT or kinds[v] == nil then
+                    tomlError(s, pos, "key '" .. k .. "' is not a table")
+                elseif kinds[v] == "array" then
+                    v = v[#v]
+                end
+                cur = v
+            end
+            local last = key[#key]
+            local v = cur[last]
+            if isArray then
+                if v == nil then
+                    v = {}
+                    cur[last] = v
+                    kinds[v] = "array"
+                elseif kinds[v] ~= "array" then
+                    tomlError(s, pos, "key '" .. last .. "' is not an array of tables")
+                end
+                local t = {}
+                kinds[t] = "explicit"
+                v[#v + 1] = t
+                current = t
+            else
+                if v == nil then
+                    v = {}
+                    cur[last] = v
+                elseif type(v) ~= "table" or kinds[v] ~= "implicit" then
+                    tomlError(s, pos, "table '" .. last .. "' defined twice")
+                end
+                kinds[v] = "explicit"
+                current = v
+            end
+            pos = endOfLine(pos)
+        else
+            local key
+            key, pos = tomlKey(s, pos)
+            if sub(s, pos, pos) ~= "=" then tomlError(s, pos, describeAt(s, pos) .. " (expected '=')") end
+            local v
+            v, pos = tomlValue(s, tomlSkipWs(s, pos + 1), 0)
+            local cur = current
+            for i = 1, #key - 1 do
+                local k = key[i]
+                local t = cur[k]
+                if t == nil then
+                    t = {}
+                    cur[k] = t
+                    kinds[t] = "dotted"
+                elseif type(t) ~= "table" or kinds[t] ~= "dotted" then
+                    tomlError(s, pos, "cannot add keys to '" .. k .. "'")
+                end
+                cur = t
+            end
+            local last = key[#key]
+            if cur[last] ~= nil then tomlError(s, pos, "duplicate key '" .. last .. "'") end
+            cur[last] = v
+            pos = endOfLine(pos)
+        end
+    end
+    return root
+end
+
+--- Decode a TOML document into a table. Dates and times are returned as
+-- strings (e.g. "1979-05-27T07:32:00Z"). Raises "toml: <what> at line L,
+-- column C (position P)" on bad input.
+function toml.decode(str)
+    if type(str) ~= "string" then typeError(1, "string", str) end
+    local ok, res = pcall(tomlDecode, str)
+    if not ok then error(res, 2) end
+    return res
+end
+
+local function tomlKeyText(k)
+    if type(k) ~= "string" then error("toml: keys must be strings, got " .. type(k), 0) end
+    if match(k, "^[%w_%-]+$") then return k end
+    return jsonString(k)
+end
+
+local function tomlScalar(v)
+    local t = type(v)
+    if t == "string" then return jsonString(v) end
+    if t == "boolean" then return tostring(v) end
+    if t == "number" then
+        if math_type(v) == "integer" then return format("%d", v) end
+        if v ~= v then return "nan" end
+        if v == huge then return "inf" end
+        if v == -huge then return "-inf" end
+        if v == floor(v) and v > -1e15 and v < 1e15 then return format("%.1f", v) end
+        local r = format("%.17g", v)
+        if not find(r, "[%.eEn]") then r = r .. ".0" end
+        return r
+    end
+    error("toml: cannot encode a value of type " .. t, 0)
+end
+
+local function isTableArray(v)
+    if not isArray(v) or #v == 0 then return false end
+    for i = 1, #v do
+        if type(v[i]) ~= "table" or isArray(v[i]) then return false end
+    end
+    return true
+end
+
+local function tomlInlineValue(v, stack)
+    if type(v) ~= "table" then return tomlScalar(v) end
+    if stack[v] then error("toml: cannot encode a table with cycles", 0) end
+    stack[v] = true
+    local out
+    if isArray(v) then
+        local parts = {}
+        for i = 1, #v do parts[i] = tomlInlineValue(v[i], stack) end
+        out = "[" .. concat(parts, ", ") .. "]"
+    else
+        local keys = {}
+        for k in pairs(v) do keys[#keys + 1] = k end
+        sort(keys, sortKeys)
+        local parts = {}
+        for i, k in ipairs(keys) do parts[i] = tomlKeyText(k) .. " = " .. tomlInlineValue(v[k], stack) end
+        out = #parts == 0 and "{}" or "{ " .. concat(parts, ", ") .. " }"
+    end
+    stack[v] = nil
+    return out
+end
+
+local function tomlSection(t, path, out, stack, isArrayItem)
+    if stack[t] then error("toml: cannot encode a table with cycles", 0) end
+    stack[t] = true
+    local keys = {}
+    for k in pairs(t) do
+        if type(k) ~= "string" then error("toml: keys must be strings, got " .. type(k), 0) end
+        keys[#keys + 1] = k
+    end
+    sort(keys)
+    local simple, tables, arrays = {}, {}, {}
+    for _, k in ipairs(keys) do
+        local v = t[k]
+        if type(v) == "table" and isTableArray(v) then arrays[#arrays + 1] = k
+        elseif type(v) == "table" and not isArray(v) and next(v) ~= nil then tables[#tables + 1] = k
+        else simple[#simple + 1] = k end
+    end
+    if isArrayItem then
+        out[#out + 1] = "[[" .. path .. "]]"
+    elseif path ~= "" and (#simple > 0 or #tables + #arrays == 0) then
+        out[#out + 1] = "[" .. path .. "]"
+    end
+    for _, k in ipairs(simple) do
+        out[#out + 1] = tomlKeyText(k) .. " = " .. tomlInlineValue(t[k], stack)
+    end
+    for _, k in ipairs(tables) do
+        if #out > 0 and out[#out] ~= "" then out[#out + 1] = "" end
+        tomlSection(t[k], path == "" and tomlKeyText(k) or path .. "." .. tomlKeyText(k), out, stack, false)
+    end
+    for _, k in ipairs(arrays) do
+        local child = path == "" and tomlKeyText(k) or path .. "." .. tomlKeyText(k)
+        for _, item in ipairs(t[k]) do
+            if #out > 0 and out[#out] ~= "" then out[#out + 1] = "" end
+            tomlSection(item, child, out, stack, true)
+        end
+    end
+    stack[t] = nil
+end
+
+--- Encode a table as a TOML document: keys sorted, nested tables as
+-- [sections], lists of tables as [[arrays of tables]], other values inline
+-- (an empty table is written `{}`, unless marked as an array: `[]`).
+function toml.encode(value)
+    if type(value) ~= "table" then typeError(1, "table", value) end
+    local out = {}
+    local ok, err = pcall(tomlSection, value, "", out, {}, false)
+    if not ok then error(err, 2) end
+    if #out == 0 then return "" end
+    return concat(out, "\n") .. "\n"
+end
+
+--- Encode a table as TOML and write it to `path` (raises on failure).
+function toml.save(path, value)
+    if type(path) ~= "string" then typeError(1, "string", path) end
+    writeFile(path, toml.encode(value))
+end
+
+--- Read and decode the TOML file at `path`.
+function toml.load(path)
+    if type(path) ~= "string" then typeError(1, "string", path) end
+    return toml.decode(readFile(path))
 end
 
 return serialization

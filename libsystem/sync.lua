@@ -234,7 +234,7 @@ function sync.lockGuard(m, fn, ...)
 end
 
 --- synctab(tbl?) -> proxy: a table whose reads and writes are each done
--- with a (recursive) mutex held. `sync.lockTable(proxy, fn, ...)` runs fn
+-- with a (recursive) mutex held; `pairs` iterates a snapshot. `sync.lockTable(proxy, fn, ...)` runs fn
 -- with that mutex held, for multi-step updates.
 local SyncTab = { __name = "synctab" }
 local syncData = setmetatable({}, { __mode = "k" })
@@ -256,12 +256,12 @@ SyncTab.__len = function(self)
     local d = syncData[self]
     return #d.t
 end
+-- `pairs` cannot wait for a lock (it calls __pairs without allowing
+-- yields), so iteration walks a snapshot taken without the mutex.
 SyncTab.__pairs = function(self)
     local d = syncData[self]
-    d.lock:lock()
     local snapshot = {}
-    for k, v in pairs(d.t) do snapshot[k] = v end
-    d.lock:unlock()
+    for k, v in next, d.t do snapshot[k] = v end
     return next, snapshot, nil
 end
 

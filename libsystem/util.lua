@@ -12,9 +12,12 @@
 -- returns, put back on the process queue with the `queueEvent` syscall in
 -- the order it arrived. Events that were already queued behind the awaited
 -- one are drained and re-queued too, so the queue keeps its order.
--- Caveat: the kernel hands each event to every thread of the process that
--- is waiting at that moment, so another thread that is waiting for events
--- at the same time may see a re-queued event twice.
+-- This is done only when the waiting thread is the only thread of its
+-- process: the kernel hands each event to every thread of the process that
+-- is waiting at that moment, so with several threads the others have
+-- already seen the events and re-queueing would deliver them twice (with
+-- several threads the helpers behave as in Phoenix: events that arrive
+-- while no other thread is waiting are lost to the other threads).
 local util = {}
 
 local yield = coroutine.yield
@@ -24,18 +27,16 @@ local getmetatable, setmetatable, pcall, rawget = getmetatable, setmetatable, pc
 
 -- util.syscall -------------------------------------------------------------
 
-local function finish(name, r)
-    if r[1] then return unpack(r, 2, r.n) end
-    error(r[2] ~= nil and r[2] or ("syscall " .. name .. " failed"), 3)
-end
-
 local syscallCache = {}
 local syscall = setmetatable({}, {
     __index = function(_, name)
         local f = syscallCache[name]
         if f == nil then
             f = function(...)
-                return finish(name, pack(yield("syscall", name, ...)))
+                local r = pack(yield("syscall", name, ...))
+                if r[1] then return unpack(r, 2, r.n) end
+                -- not a tail call, so level 2 is the caller of the syscall
+                error(r[2] ~= nil and r[2] or ("syscall " .. name .. " failed"), 2)
             end
             syscallCache[name] = f
         end
@@ -94,11 +95,33 @@ local function requeue(saved)
     end
 end
 
+--- Whether waiting helpers put unrelated events back: "auto" (default:
+-- only when the waiting thread is the only live thread of its process),
+-- true (always) or false (never, as Phoenix 0.0.9 does).
+util.keepEvents = "auto"
+
+--- Whether the calling thread is the only live thread of its process.
+local function aloneInProcess()
+    local ok, info = pcall(syscall.getpinfo, syscall.getpid())
+    if not ok or type(info) ~= "table" or type(info.threads) ~= "table" then return true end
+    local live = 0
+    for _, t in pairs(info.threads) do
+        if type(t) == "table" and t.status ~= "dead" then live = live + 1 end
+    end
+    return live <= 1
+end
+
 --- Wait for an event accepted by `pred(name, params)`; returns that event.
 -- Unrelated events are put back on the queue (in order) before returning,
 -- also when `pred` raises. Used by every waiting helper of libsystem.
+-- Events are kept only when the calling thread is the only thread of its
+-- process: otherwise the other threads that were waiting received the same
+-- events from the kernel, and putting them back would deliver them twice.
 function util.waitFor(pred)
     local saved = {}
+    local policy = util.keepEvents
+    local keep
+    if policy == true or policy == false then keep = policy else keep = aloneInProcess() end
     while true do
         local name, params = yield()
         local ok, accept = pcall(pred, name, params)
@@ -110,7 +133,7 @@ function util.waitFor(pred)
             requeue(saved)
             return name, params
         end
-        saved[#saved + 1] = { name, params }
+        if keep then saved[#saved + 1] = { name, params } end
     end
 end
 

@@ -51,7 +51,7 @@ export function newWorld(seed = 0): World {
   return new World({ dataDir: tempDataDir(), seed, clock: 'virtual' });
 }
 
-export function bootComputer(world: World, id = 0, kernargs?: Record<string, string>): Computer {
+export function bootComputer(world: World, id = 0, kernargs: Record<string, string> = { headless: 'true' }): Computer {
   return world.computers.get(id) ?? world.addComputer({ id, kernargs });
 }
 
@@ -79,5 +79,46 @@ export async function runLua(source: string, opts: RunLuaOptions = {}): Promise<
   return {
     stdout: out.text(), stderr: err.text(), code: proc.completion?.code ?? null, completion: proc.completion,
     result, computer, world, process: proc,
+  };
+}
+
+export interface TTYSession {
+  world: World;
+  computer: Computer;
+  process: Process;
+  /** Let the computer run until nothing more happens (bounded). */
+  settle(ms?: number): Promise<void>;
+  /** Type text on the terminal (key, char, key_up per character; '\n' is Enter). */
+  type(text: string): Promise<void>;
+  /** Press one key with modifiers (Phoenix keycode; see kernel/tty/keys.ts KEY). */
+  press(code: number, mods?: { ctrl?: boolean; alt?: boolean; shift?: boolean }): Promise<void>;
+  /** The visible screen as text (trailing spaces trimmed). */
+  text(): string;
+  readonly exited: boolean;
+}
+
+/** Run a program (source, or a path inside the computer) on virtual terminal 1 of a headless computer. */
+export async function startOnTTY(program: string, opts: { args?: LuaValue[]; isPath?: boolean; world?: World; size?: { width: number; height: number } } = {}): Promise<TTYSession> {
+  const world = opts.world ?? newWorld();
+  const computer = world.computers.get(0) ?? world.addComputer({ id: 0, kernargs: { headless: 'true' }, termSize: opts.size });
+  let path = program;
+  if (!opts.isPath) {
+    path = `/tmp/tty-${computer.nextPid}.lua`;
+    computer.vfs.writeFile({ user: 'root' }, path, program);
+  }
+  const tty = computer.consoles.get(1);
+  const stdio = { kind: 'tty' as const, tty };
+  const proc = computer.spawn(path, opts.args ?? [], { stdin: stdio, stdout: stdio, stderr: stdio, vars: { PATH: '/bin:/usr/bin:/rom/bin', HOME: '/' } });
+  computer.attachForeground(proc, tty);
+  let exited = false;
+  computer.onProcessExit((p) => { if (p === proc) exited = true; });
+  const settle = async (ms = 1000) => { await world.run({ forMs: ms, until: () => false }); };
+  await settle();
+  return {
+    world, computer, process: proc, settle,
+    type: async (text) => { computer.consoles.type(text, 1); await settle(); },
+    press: async (code, mods) => { computer.consoles.press(code, mods ?? {}, 1); await settle(); },
+    text: () => tty.visible.text(),
+    get exited() { return exited; },
   };
 }

@@ -302,4 +302,91 @@ describe('system.serialization', () => {
       fails("allow_functions is not supported", luaser.encode, {}, { allow_functions = true })
     `);
   });
+
+  it('toml decodes documents and round-trips through encode', () => {
+    run(String.raw`
+      local toml = (require "system.serialization").toml
+      local doc = [==[
+# comment
+title = "TOML Example"
+"quoted key" = 'literal \n'
+a.b.c = 1
+a.b.d = 2
+
+[owner]
+name = "Tom"   # trailing comment
+dob = 1979-05-27T07:32:00-08:00
+day = 1979-05-27
+
+[database]
+enabled = true
+ports = [ 8000, 8001,
+  8002, ]   # arrays may span lines
+data = [ ["delta", "phi"], [3.14] ]
+temp = { cpu = 79.5, case = 72.0 }
+hex = 0xDEAD_BEEF
+small = 0xff
+oct = 0o755
+bin = 0b1101
+big = 1_000_000
+neg = -17
+flt = 6.626e-34
+ninf = -inf
+ml = """
+Roses are red\
+   Violets are blue"""
+lit = '''
+raw \n text'''
+uni = "\u00e9\U0001F600\t"
+empty = []
+
+[servers.alpha]
+ip = "10.0.0.1"
+
+[[products]]
+name = "Hammer"
+
+[[products]]
+
+[[products]]
+name = "Nail"
+]==]
+      local t = toml.decode(doc)
+      eq(t.title, "TOML Example") eq(t["quoted key"], "literal \\n") eq(t.a.b.c, 1) eq(t.a.b.d, 2)
+      eq(t.owner.name, "Tom") eq(t.owner.dob, "1979-05-27T07:32:00-08:00") eq(t.owner.day, "1979-05-27")
+      eq(t.database.enabled, true) eq(#t.database.ports, 3) eq(t.database.ports[3], 8002)
+      eq(t.database.data[1][2], "phi") eq(t.database.data[2][1], 3.14) eq(t.database.temp.cpu, 79.5)
+      eq(t.database.hex, 3735928559) eq(t.database.small, 255) eq(math.type(t.database.small), "integer")
+      eq(t.database.oct, 493) eq(t.database.bin, 13) eq(t.database.big, 1000000) eq(t.database.neg, -17)
+      eq(t.database.flt, 6.626e-34) eq(t.database.ninf, -math.huge)
+      eq(t.database.ml, "Roses are redViolets are blue") eq(t.database.lit, "raw \\n text")
+      eq(t.database.uni, "é😀\t") eq(#t.database.empty, 0)
+      eq(t.servers.alpha.ip, "10.0.0.1")
+      eq(#t.products, 3) eq(t.products[1].name, "Hammer") eq(next(t.products[2]), nil) eq(t.products[3].name, "Nail")
+      local back = toml.decode(toml.encode(t))
+      eq(back.a.b.c, 1) eq(back.database.ports[2], 8001) eq(back.database.temp.case, 72.0)
+      eq(math.type(back.database.temp.case), "float") eq(back.products[3].name, "Nail") eq(#back.products, 3)
+      eq(back.database.ml, t.database.ml) eq(back.database.uni, t.database.uni) eq(back.database.ninf, -math.huge)
+      eq(back["quoted key"], t["quoted key"])
+      eq(toml.encode({ e = back.database.empty }), "e = []\n")
+      eq(toml.encode({ b = 1, a = { x = true } }), "b = 1\n\n[a]\nx = true\n")
+      eq(toml.encode({}), "")
+      local function bad(text, pattern) fails(pattern, toml.decode, text) end
+      bad("a = ", "expected a value")
+      bad("a = 1\na = 2", "duplicate key 'a' at line 2")
+      bad("[x]\n[x]", "defined twice")
+      bad("a = 01", "leading zero")
+      bad('a = "x', "unterminated string")
+      bad("a = 1 b = 2", "expected end of line")
+      bad("a.b = 1\n[a.b]", "defined twice")
+      bad("a = {b = 1}\n[a]", "defined twice")
+      bad("a = 1__0", "invalid number")
+      bad("a = [1,", "unterminated array")
+      bad("a = tru", "invalid value")
+      bad('a = "\\q"', "invalid escape")
+      fails("cycles", toml.encode, (function() local c = {} c.c = c return c end)())
+      fails("keys must be strings", toml.encode, { [1.5] = 1 })
+      fails("expected table", toml.encode, 5)
+    `);
+  });
 });

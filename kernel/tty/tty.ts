@@ -37,6 +37,9 @@ export class Tty {
   private ready: Buffer = Buffer.alloc(0);
   private eofPending = false;
   private readers: Reader[] = [];
+  /** Processes that read this terminal: their typeahead is kept by the line discipline
+   * (programs that only listen for key events get the events instead). */
+  private readonly readersSeen = new WeakSet<Process>();
   /** Keys the line discipline consumed: their key_up is not delivered either. */
   private readonly consumed = new Set<number>();
   /** Called whenever what is visible changes (renderer). */
@@ -86,6 +89,7 @@ export class Tty {
   }
 
   private enqueue(r: Omit<Reader, 'resolve'>): Promise<Uint8Array | null> {
+    if (r.owner) this.readersSeen.add(r.owner);
     return new Promise((resolve) => {
       this.readers.push({ ...r, resolve });
       this.serve();
@@ -170,7 +174,7 @@ export class Tty {
       if (ev.code === KEY.l) { this.screen.clear(); this.screen.setCursor(0, 0); this.changed(); return; }
     }
     if (ev.type === 'key_up' && this.consumed.delete(ev.code)) return;
-    if (cooked && this.readerWaiting) {
+    if (cooked && (this.readerWaiting || (fg !== null && this.readersSeen.has(fg)))) {
       if (ev.type === 'key') this.consumed.add(ev.code);
       this.discipline(ev);
       return;
