@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `cinder` command: parses the subcommand and hands over (DESIGN.md: bin/ stays thin).
-import { CINDER_VERSION, PHOENIX_VERSION } from '../kernel/computer.js';
+import { CINDER_VERSION, PHOENIX_VERSION } from '../kernel/version.js';
 import { runCommand, RUN_HELP } from './run.js';
 import { bootCommand, BOOT_HELP } from './boot.js';
 import { simCommand, SIM_HELP } from './sim.js';

@@ -19,8 +19,7 @@ import { SyslogService } from './syslog.js';
 import { Consoles } from './tty/consoles.js';
 import type { Tty } from './tty/tty.js';
 
-export const CINDER_VERSION = '0.1.0';
-export const PHOENIX_VERSION = '0.0.9';
+export { CINDER_VERSION, PHOENIX_VERSION } from './version.js';
 
 export interface Limits {
   /** Events kept per process queue; the oldest is dropped past this. */

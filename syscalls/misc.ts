@@ -1,6 +1,6 @@
 // Version, uptime and kernel information (reference/phoenix.md §2.5).
 import { declare } from './types.js';
-import { CINDER_VERSION, PHOENIX_VERSION } from '../kernel/computer.js';
+import { CINDER_VERSION, PHOENIX_VERSION } from '../kernel/version.js';
 
 export const miscSyscalls = declare('misc', [
   {
