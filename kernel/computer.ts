@@ -262,6 +262,7 @@ export class Computer {
   /** Call a Lua function (a handle's write method) from the kernel, without yielding. */
   callLua(fn: LuaRef, args: LuaValue[], nresults = 0, asRefs = false): LuaValue[] {
     const L = this.callerL ?? this.runtime.L;
+    this.runtime.resetBudget(L);
     const top = lua.lua_gettop(L);
     fn.push(L);
     for (const a of args) pushLua(L, a);

@@ -153,6 +153,7 @@ export class Lifecycle {
   }
 
   private killThread(t: Thread): void {
+    this.c.scheduler.releaseHostWait(t);
     t.status = 'dead';
     t.resume = null;
     t.generation++;

@@ -8,6 +8,7 @@ import { pushLua, LuaValue } from './vm/values.js';
 import { readArgs, SyscallError, type Syscall } from '../syscalls/types.js';
 import type { Thread } from './process.js';
 import { projectPath } from './paths.js';
+import { osDate } from './osdate.js';
 
 export interface RuntimeHost {
   syscalls: Map<string, Syscall>;
@@ -32,9 +33,13 @@ export class LuaRuntime {
   /** Threads and coroutines the hook preempted (the resumer reads and clears the mark). */
   readonly preempted = new Set<LuaState>();
   private readonly stuck = new Map<LuaState, number>();
+  /** Coroutines being driven by a resume that is itself parked (preempted or in a syscall):
+   * nobody else may resume them meanwhile. */
+  private readonly busy = new Set<LuaState>();
   /** lua_State of each kernel thread, so user code cannot resume one. */
   readonly kernelThreads = new WeakMap<object, Thread>();
   private makeEnvRef!: LuaRef;
+  private origStatus!: (L: LuaState) => number;
   readonly hook: (L: LuaState) => void;
 
   constructor(private readonly host: RuntimeHost) {
@@ -67,11 +72,27 @@ export class LuaRuntime {
         lauxlib.luaL_error(L2, to_luastring('Too long without yielding'));
       }
     };
+    // Kernel calls into Lua on the main state (handle methods, metamethods) get a budget too:
+    // the main state cannot yield, so a spinning call fails with "Too long without yielding".
+    lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, 20000);
     this.loadPrelude();
+  }
+
+  /** Start a fresh budget for a kernel call into Lua on state L. */
+  resetBudget(L: LuaState): void { this.stuck.delete(L); }
+
+  /** Whether a JS exception is a Lua error unwinding (fengari throws the thread's error-jump record). */
+  static isLuaUnwind(e: unknown): boolean {
+    return typeof e === 'object' && e !== null && 'status' in e && 'previous' in e && !(e instanceof Error);
   }
 
   private loadPrelude(): void {
     const L = this.L;
+    lua.lua_getglobal(L, to_luastring('coroutine'));
+    lua.lua_getfield(L, -1, to_luastring('status'));
+    const statusRef = refAt(L, -1);
+    lua.lua_pop(L, 2);
+    this.origStatus = (L2: LuaState) => { statusRef.push(L2); lua.lua_insert(L2, 1); lua.lua_call(L2, 1, 1); return 1; };
     const src = readFileSync(projectPath('kernel/lua/prelude.lua'));
     if (lauxlib.luaL_loadbufferx(L, src, src.length, to_luastring('=kernel'), to_luastring('t')) !== LUA_OK) {
       throw new Error(`prelude: ${stringAt(L, -1)}`);
@@ -80,6 +101,14 @@ export class LuaRuntime {
       yield: (L2: LuaState) => this.yieldNative(L2),
       resume: (L2: LuaState) => this.resumeNative(L2),
       wrap: (L2: LuaState) => this.wrapNative(L2),
+      status: (L2: LuaState) => {
+        const co = lua.lua_tothread(L2, 1);
+        if (!co) return lauxlib.luaL_argerror(L2, 1, to_luastring('coroutine expected'));
+        if (this.busy.has(co)) { pushString(L2, 'normal'); return 1; }
+        lua.lua_settop(L2, 1);
+        return this.origStatus(L2);
+      },
+      date: (L2: LuaState) => osDate(L2, this.host.epoch('utc')),
       epoch: (L2: LuaState) => { lua.lua_pushnumber(L2, this.host.epoch(lua.lua_isstring(L2, 1) ? stringAt(L2, 1) : 'ingame')); return 1; },
       random: (L2: LuaState) => { lua.lua_pushnumber(L2, this.host.random()); return 1; },
     };
@@ -167,6 +196,8 @@ export class LuaRuntime {
       const args = readArgs(L, sc, 3);
       results = this.host.callHandler(sc, thread, L, args) as LuaValue[] | void;
     } catch (e) {
+      // A Lua error raised while the syscall ran Lua code (a __tostring) propagates as Lua errors do.
+      if (LuaRuntime.isLuaUnwind(e)) throw e;
       lua.lua_settop(L, 0);
       lua.lua_pushboolean(L, false);
       pushString(L, this.host.errorMessage(sc.name, e));
@@ -204,6 +235,7 @@ export class LuaRuntime {
       return this.finishResume(L, kind, false, () => pushString(L, 'cannot resume a kernel thread'));
     }
     const st = lua.lua_status(co);
+    if (this.busy.has(co)) return this.finishResume(L, kind, false, () => pushString(L, 'cannot resume non-suspended coroutine'));
     if (co === L || (st === LUA_OK && lua.lua_gettop(co) === 0) || (st !== LUA_OK && st !== LUA_YIELD)) {
       const msg = co === L ? 'cannot resume non-suspended coroutine' : 'cannot resume dead coroutine';
       return this.finishResume(L, kind, false, () => pushString(L, msg));
@@ -224,15 +256,17 @@ export class LuaRuntime {
           // Forward the time slice to the kernel, then carry on with the coroutine.
           if (lua.lua_isyieldable(L)) {
             this.preempted.add(L);
+            this.busy.add(co);
             return lua.lua_yieldk(L, 0, kind, this.continuation);
           }
           continue;
         }
-        if (n >= 2 && lua.lua_type(co, 1) === lua.LUA_TSTRING) {
+        if (n >= 1 && lua.lua_type(co, 1) === lua.LUA_TSTRING) {
           const tag = stringAt(co, 1);
-          if (tag === 'syscall' || tag === 'secure_syscall' || tag === 'secure_event') {
+          if ((n >= 2 && (tag === 'syscall' || tag === 'secure_syscall')) || tag === 'secure_event') {
             if (lua.lua_isyieldable(L)) {
               lua.lua_xmove(co, L, n);
+              this.busy.add(co);
               return lua.lua_yieldk(L, n, kind, this.continuation);
             }
             lua.lua_settop(co, 0);
@@ -255,6 +289,7 @@ export class LuaRuntime {
   // After the outer thread is resumed: [co, ...values sent back by the kernel].
   private readonly continuation = (L: LuaState, _status: number, kind: number): number => {
     const co = lua.lua_tothread(L, 1);
+    this.busy.delete(co);
     const nargs = lua.lua_gettop(L) - 1;
     lua.lua_xmove(L, co, nargs);
     return this.resumeLoop(L, co, nargs, kind);

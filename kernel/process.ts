@@ -25,6 +25,8 @@ export class Thread {
   preempted = false;
   /** Consecutive hook ticks where the thread could not yield (inside a sort comparator...). */
   stuckTicks = 0;
+  /** Parked on host I/O (counted in computer.pendingAsync). */
+  hostWait = false;
   /** Bumped whenever the thread is resumed, so stale async results are ignored. */
   generation = 0;
   constructor(

@@ -97,15 +97,14 @@ export class Scheduler {
     if (status === LUA_YIELD) {
       if (c.runtime.preempted.delete(T)) { thread.status = 'ready'; this.preemptions++; return; }
       const n = lua.lua_gettop(T);
-      if (n >= 2 && lua.lua_type(T, 1) === lua.LUA_TSTRING) {
-        const tag = stringAt(T, 1);
-        if (tag === 'syscall' || tag === 'secure_syscall') { this.dispatch(thread, n); return; }
-      }
-      if (n >= 1 && lua.lua_type(T, 1) === lua.LUA_TSTRING && stringAt(T, 1) === 'preempt') {
+      const tag = n >= 1 && lua.lua_type(T, 1) === lua.LUA_TSTRING ? stringAt(T, 1) : null;
+      if (tag === 'syscall' || tag === 'secure_syscall') { this.dispatch(thread, n); return; }
+      if (tag === 'preempt') {
         lua.lua_settop(T, 0);
         thread.status = 'ready';
         return;
       }
+      // A bare yield, "secure_event", or anything else: wait for the next event.
       lua.lua_settop(T, 0);
       thread.status = 'event';
       return;
@@ -132,7 +131,7 @@ export class Scheduler {
   private dispatch(thread: Thread, n: number): void {
     const c = this.c;
     const T = thread.L;
-    const name = stringAt(T, 2);
+    const name = n >= 2 && lua.lua_type(T, 2) === lua.LUA_TSTRING ? stringAt(T, 2) : '';
     const sc = c.syscalls.get(name);
     let result: unknown;
     try {
@@ -149,21 +148,30 @@ export class Scheduler {
     if (result instanceof Promise) {
       thread.status = 'syscall';
       const gen = thread.generation;
-      const host = !isKernelWait(result); // waits inside the World do not hold a virtual clock
-      if (host) c.pendingAsync++;
+      // Waits inside the World do not hold a virtual clock still; host I/O does, until it
+      // settles or the thread is killed (Lifecycle.killThread lets go of it).
+      thread.hostWait = !isKernelWait(result);
+      if (thread.hostWait) c.pendingAsync++;
       result.then(
-        (values) => this.settle(thread, gen, okValues(values as LuaValue[] | void), host),
-        (e) => this.settle(thread, gen, errorValues(c.errorMessage(name, e)), host),
+        (values) => this.settle(thread, gen, okValues(values as LuaValue[] | void)),
+        (e) => this.settle(thread, gen, errorValues(c.errorMessage(name, e))),
       );
       return;
     }
     this.wake(thread, okValues(result as LuaValue[] | void));
   }
 
-  private settle(thread: Thread, gen: number, values: (T: LuaState) => number, host: boolean): void {
-    if (host) this.c.pendingAsync--;
+  private settle(thread: Thread, gen: number, values: (T: LuaState) => number): void {
+    this.releaseHostWait(thread);
     if (thread.generation !== gen || thread.status !== 'syscall') { this.c.wake(); return; }
     this.wake(thread, values);
+  }
+
+  /** The thread no longer waits on host I/O (settled or killed). */
+  releaseHostWait(thread: Thread): void {
+    if (!thread.hostWait) return;
+    thread.hostWait = false;
+    this.c.pendingAsync--;
   }
 
   wake(thread: Thread, values: (T: LuaState) => number): void {

@@ -51,7 +51,7 @@ export const processSyscalls = declare('process', [
     handler: (p, _t, user: string) => { if (!user) throw new SyscallError('Invalid user'); p.user = user; },
   },
   {
-    name: 'fork', args: ['func: function', 'name: string?', '...args: any'], returns: 'number',
+    name: 'fork', args: ['func: function', 'name: string?', '...args: value'], returns: 'number',
     doc: 'Start a new process running func with a fresh environment; the child inherits user, cwd, root, stdio and a copy of vars.',
     handler: (p, _t, fn: LuaRef, name: string | undefined, ...args: LuaValue[]) => {
       const c = p.computer;
@@ -61,12 +61,12 @@ export const processSyscalls = declare('process', [
     },
   },
   {
-    name: 'exec', args: ['path: string', '...args: any'], blocking: true,
+    name: 'exec', args: ['path: string', '...args: value'], blocking: true,
     doc: 'Replace the program of the calling process (PID kept). Tries path, then path.lua; honours #! lines; needs execute permission.',
     handler: (p, _t, path: string, ...args: LuaValue[]) => { p.computer.lifecycle.exec(p, path, args); },
   },
   {
-    name: 'newthread', args: ['func: function', '...args: any'], returns: 'number',
+    name: 'newthread', args: ['func: function', '...args: value'], returns: 'number',
     doc: 'Start a thread in the calling process; it shares globals and the event queue.',
     handler: (p, _t, fn: LuaRef, ...args: LuaValue[]) => [p.computer.lifecycle.startThread(p, fn, args).id],
   },

@@ -3,7 +3,7 @@
 // The kernel keeps ownership and wait queues keyed by the table's identity,
 // and mirrors the owner into the table's `owner` field ({pid, thread}).
 import { declare, kernelWait, SyscallError } from './types.js';
-import { lua, LuaRef } from '../kernel/vm/lua.js';
+import { lua, LuaRef, to_luastring } from '../kernel/vm/lua.js';
 import type { Process, Thread } from '../kernel/process.js';
 import type { Computer } from '../kernel/computer.js';
 
@@ -13,10 +13,12 @@ interface MutexState { pid: number; tid: number; depth: number; waiters: Waiter[
 const mutexes = new WeakMap<object, MutexState>();
 const semWaiters = new WeakMap<object, Waiter[]>();
 
+// Raw access (no metamethods): the kernel must not run user code on its own state here.
 function getField(c: Computer, ref: LuaRef, key: string): unknown {
   const L = c.runtime.L;
   ref.push(L);
-  lua.lua_getfield(L, -1, key);
+  lua.lua_pushstring(L, to_luastring(key));
+  lua.lua_rawget(L, -2);
   const t = lua.lua_type(L, -1);
   const v = t === lua.LUA_TNUMBER ? lua.lua_tonumber(L, -1) : t === lua.LUA_TBOOLEAN ? lua.lua_toboolean(L, -1) : t === lua.LUA_TNIL ? undefined : true;
   lua.lua_pop(L, 2);
@@ -26,8 +28,9 @@ function getField(c: Computer, ref: LuaRef, key: string): unknown {
 function setField(c: Computer, ref: LuaRef, key: string, v: number | { pid: number; thread: number } | undefined): void {
   const L = c.runtime.L;
   ref.push(L);
+  lua.lua_pushstring(L, to_luastring(key));
   c.pushValue(L, v);
-  lua.lua_setfield(L, -2, key);
+  lua.lua_rawset(L, -3);
   lua.lua_pop(L, 1);
 }
 
@@ -39,8 +42,15 @@ function tryLock(p: Process, t: Thread, ref: LuaRef): boolean {
   const key = ref.value as object;
   const m = mutexes.get(key);
   if (!m || !ownerAlive(p.computer, m)) {
-    mutexes.set(key, { pid: p.id, tid: t.id, depth: 1, waiters: m?.waiters ?? [] });
+    const state: MutexState = { pid: p.id, tid: t.id, depth: 1, waiters: m?.waiters ?? [] };
+    mutexes.set(key, state);
     setField(p.computer, ref, 'owner', { pid: p.id, thread: t.id });
+    // If the owner ends while holding it, the lock is free: wake the next waiter.
+    p.dependents.push(() => {
+      if (mutexes.get(key) !== state) return;
+      mutexes.set(key, { pid: -1, tid: -1, depth: 0, waiters: state.waiters });
+      wakeNext(state.waiters);
+    });
     return true;
   }
   if (m.pid === p.id && m.tid === t.id) {

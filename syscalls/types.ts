@@ -26,7 +26,7 @@ export type Handler = (proc: Process, thread: Thread, ...args: any[]) => Syscall
 
 /** Lua-side types an argument may have. `bytes` is a string kept as raw bytes;
  * `ref` is a table kept by identity (mutexes); `any` accepts everything. */
-type BaseType = 'string' | 'bytes' | 'number' | 'integer' | 'boolean' | 'table' | 'function' | 'ref' | 'any';
+type BaseType = 'string' | 'bytes' | 'number' | 'integer' | 'boolean' | 'table' | 'function' | 'ref' | 'any' | 'value';
 
 export interface ArgSpec {
   name: string;
@@ -55,7 +55,7 @@ export interface Syscall extends SyscallDecl {
 
 const LUA_NAMES: Record<BaseType, string> = {
   string: 'string', bytes: 'string', number: 'number', integer: 'number', boolean: 'boolean',
-  table: 'table', function: 'function', ref: 'table', any: 'value',
+  table: 'table', function: 'function', ref: 'table', any: 'value', value: 'value',
 };
 
 function parseArg(text: string): ArgSpec {
@@ -63,7 +63,7 @@ function parseArg(text: string): ArgSpec {
   if (!m) throw new Error(`bad syscall argument declaration '${text}'`);
   const types = m[3].split('|') as BaseType[];
   for (const t of types) if (!(t in LUA_NAMES)) throw new Error(`unknown argument type '${t}' in '${text}'`);
-  return { name: m[2], types, optional: !!m[4] || !!m[1] || types.includes('any'), rest: !!m[1] };
+  return { name: m[2], types, optional: !!m[4] || !!m[1] || types.includes('any') || types.includes('value'), rest: !!m[1] };
 }
 
 export function declare(category: string, decls: SyscallDecl[]): Syscall[] {
@@ -94,6 +94,11 @@ function convertOne(L: LuaState, idx: number, t: BaseType): unknown {
     case 'table': return fromLua(L, idx);
     case 'function': case 'ref': return refAt(L, idx);
     case 'any': return fromLua(L, idx);
+    // Handed over as it is (same Lua state): tables, functions and coroutines by reference.
+    case 'value': {
+      const t = lua.lua_type(L, idx);
+      return t === lua.LUA_TTABLE || t === lua.LUA_TFUNCTION || t === lua.LUA_TTHREAD || t === lua.LUA_TUSERDATA ? refAt(L, idx) : fromLua(L, idx);
+    }
   }
 }
 
@@ -106,7 +111,7 @@ function matches(L: LuaState, idx: number, t: BaseType): boolean {
     case 'boolean': return lt === lua.LUA_TBOOLEAN;
     case 'table': case 'ref': return lt === lua.LUA_TTABLE;
     case 'function': return lt === lua.LUA_TFUNCTION;
-    case 'any': return true;
+    case 'any': case 'value': return true;
   }
 }
 

@@ -12,7 +12,7 @@ const TITLES: Record<string, string> = {
 };
 
 function signature(sc: Syscall): string {
-  const args = sc.specs.map((a) => `${a.rest ? '...' : ''}${a.name}: ${a.types.map((t) => (t === 'bytes' ? 'string' : t === 'ref' ? 'table' : t)).join('|')}${a.optional && !a.rest && !a.types.includes('any') ? '?' : ''}`);
+  const args = sc.specs.map((a) => `${a.rest ? '...' : ''}${a.name}: ${a.types.map((t) => (t === 'bytes' ? 'string' : t === 'ref' ? 'table' : t)).join('|')}${a.optional && !a.rest && !a.types.includes('any') && !a.types.includes('value') ? '?' : ''}`);
   return `${sc.name}(${args.join(', ')})${sc.returns ? `: ${sc.returns}` : ''}`;
 }
 

@@ -11,7 +11,7 @@ local sformat, sgsub, sfind, ssub, srep, sbyte, schar, smatch, sgmatch = string.
 local tconcat, tinsert, tunpack, tpack = table.concat, table.insert, table.unpack, table.pack
 local floor = math.floor
 local kyield, kresume, kwrap = K.yield, K.resume, K.wrap
-local hostdate, difftime = os.date, os.difftime
+local difftime = os.difftime
 local dsetmetatable = debug.setmetatable
 
 local MAX_STRING = 64 * 1024 * 1024
@@ -47,14 +47,16 @@ local coroutineLib = copy(coroutine)
 coroutineLib.yield = kyield
 coroutineLib.resume = kresume
 coroutineLib.wrap = kwrap
+coroutineLib.status = K.status
 
 -- Random numbers come from the computer's seeded generator (deterministic sims).
 local function random(m, n)
   local r = K.random()
   if m == nil then return r end
+  local argn = n == nil and 1 or 2
   if n == nil then m, n = 1, m end
   m, n = floor(m), floor(n)
-  if m > n then error("bad argument #" .. (n and 2 or 1) .. " to 'random' (interval is empty)", 2) end
+  if m > n then error("bad argument #" .. argn .. " to 'random' (interval is empty)", 2) end
   return m + floor(r * (n - m + 1))
 end
 
@@ -201,6 +203,10 @@ return function(info)
     end
     local e = env
     if select("#", ...) > 0 then e = ... end
+    -- Binary chunks are never loaded; a mode without "t" refuses text too, as Lua does.
+    if mode ~= nil and not sfind(mode, "t", 1, true) then
+      return nil, "attempt to load a text chunk (mode is '" .. mode .. "')"
+    end
     return rawload(chunk, name, "t", e)
   end
 
@@ -288,16 +294,15 @@ return function(info)
     local days = era * 146097 + doe - 719468
     return days * 86400 + (t.hour or 12) * 3600 + (t.min or 0) * 60 + (t.sec or 0)
   end
-  function os.date(fmt, t)
-    fmt = fmt or "%c"
-    if ssub(fmt, 1, 1) ~= "!" then fmt = "!" .. fmt end
-    return hostdate(fmt, t or floor(now()))
-  end
+  os.date = K.date
   os.difftime = difftime
   function os.clock() return sys("clock") end
   function os.epoch(kind) return K.epoch(kind or "ingame") end
   function os.getenv(name) return info.vars[name] end
-  function os.exit(code) sys("exit", code) end
+  function os.exit(code)
+    if code == true or code == nil then code = 0 elseif code == false then code = 1 end
+    sys("exit", code)
+  end
   function os.remove(path)
     local ok, err = pcall(sys, "stat", path)
     if not ok or not err then return nil, path .. ": No such file or directory" end

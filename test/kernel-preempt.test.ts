@@ -1,0 +1,224 @@
+// Preemption and runaway programs (reference/phoenix.md §1.3 "Preemption",
+// reference/ecosystem.md: the fengari hook patch, sort comparators, memory).
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, runLua, type RunLuaOptions } from './helpers.js';
+
+const PRELUDE = `
+local function sys(name, ...)
+  local r = table.pack(coroutine.yield("syscall", name, ...))
+  if not r[1] then error(r[2], 2) end
+  return table.unpack(r, 2, r.n)
+end
+local function try(name, ...) return coroutine.yield("syscall", name, ...) end
+local function waitfor(pid)
+  while true do
+    local e, p = coroutine.yield()
+    if e == "process_complete" and p.id == pid then return p end
+  end
+end
+`;
+
+async function lua(src: string, opts: RunLuaOptions = {}) {
+  const r = await runLua(PRELUDE + src, opts);
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}\n--- stdout:\n${r.stdout}`);
+  return r;
+}
+
+const lines = (...l: string[]) => l.join('\n') + '\n';
+
+afterAll(() => cleanupTempDirs());
+
+describe('preemption', () => {
+  it('a process spinning forever does not stop another from finishing', async () => {
+    const r = await lua(`
+      local spinner = sys("fork", function() while true do end end, "spin")
+      local n = 0
+      for i = 1, 300000 do n = n + 1 end
+      print("main finished", n, sys("getpinfo", spinner).name)
+      sys("kill", spinner, 9)
+      print(waitfor(spinner).result)
+    `);
+    expect(r.stdout).toBe(lines('main finished\t300000\tspin', '137'));
+  });
+
+  it('the main thread spinning does not stop its own other threads (and vice versa)', async () => {
+    const r = await lua(`
+      done = false
+      sys("newthread", function() done = true end)
+      while not done do end
+      print("thread ran while main spun")
+      sys("newthread", function() while true do end end)
+      for i = 1, 200000 do end
+      print("main ran while thread spun")
+      sys("exit", 0)
+    `);
+    expect(r.stdout).toBe(lines('thread ran while main spun', 'main ran while thread spun'));
+  });
+
+  it('is still preempted after pcall caught an error (fengari hook patch regression)', async () => {
+    const r = await lua(`
+      local spinner = sys("fork", function()
+        print("caught", pcall(error, "x"))
+        print("xpcall", xpcall(function() error("y", 0) end, function(m) return "handled " .. m end))
+        while true do end
+      end)
+      local n = 0
+      for i = 1, 300000 do n = n + 1 end
+      print("main finished", n)
+      sys("kill", spinner, 9)
+      waitfor(spinner)
+    `);
+    expect(r.stdout).toBe(lines('caught\tfalse\tx', 'xpcall\tfalse\thandled y', 'main finished\t300000'));
+  });
+
+  it('the main thread of the program itself spinning after pcall is preempted', async () => {
+    const r = await lua(`
+      sys("newthread", function() while true do pcall(error, "z") end end)
+      local n = 0
+      for i = 1, 300000 do n = n + 1 end
+      print("main done", n)
+      sys("exit", 0)
+    `);
+    expect(r.stdout).toBe(lines('main done\t300000'));
+  });
+
+  it('a spinning user coroutine is preempted and its resume returns once, transparently', async () => {
+    const r = await lua(`
+      local other = 0
+      sys("newthread", function() while true do other = other + 1 coroutine.yield("preempt") end end)
+      local co = coroutine.create(function(a)
+        local s = 0
+        for i = 1, 1e6 do s = s + 1 end
+        return s, a
+      end)
+      local before = other
+      print("resume", coroutine.resume(co, "arg"))
+      print("status", coroutine.status(co))
+      print("other thread ran meanwhile", other > before)
+      local w = coroutine.wrap(function() local s = 0 for i = 1, 1e6 do s = s + 1 end coroutine.yield(s) return "second" end)
+      print("wrap", w(), w())
+      sys("exit", 0)
+    `);
+    expect(r.stdout).toBe(lines(
+      'resume\ttrue\t1000000\targ', 'status\tdead', 'other thread ran meanwhile\ttrue', 'wrap\t1000000\tsecond',
+    ));
+  });
+
+  it('a coroutine preempted inside one thread\'s resume cannot be resumed by another', async () => {
+    const r = await runLua(PRELUDE + `
+      local co = coroutine.create(function()
+        local s = 0
+        for i = 1, 2e6 do s = s + 1 end
+        return "co result", s
+      end)
+      local started = false
+      sys("newthread", function()
+        while not started do coroutine.yield("preempt") end
+        print("B resume", coroutine.resume(co))
+      end)
+      coroutine.yield("preempt")
+      started = true
+      print("A resume", coroutine.resume(co))
+      sys("exit", 0)
+    `);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('A resume\ttrue\tco result\t2000000\n');
+    expect(r.stdout).toContain('B resume\tfalse\tcannot resume non-suspended coroutine\n');
+  });
+
+  it('a preempted coroutine that yields values to its resumer keeps them in order', async () => {
+    const r = await lua(`
+      local co = coroutine.create(function()
+        local s = 0
+        for i = 1, 300000 do s = s + 1 if i % 100000 == 0 then coroutine.yield(i) end end
+        return "end", s
+      end)
+      while true do
+        local res = table.pack(coroutine.resume(co))
+        print(table.unpack(res, 1, res.n))
+        if coroutine.status(co) == "dead" then break end
+      end
+    `);
+    expect(r.stdout).toBe(lines('true\t100000', 'true\t200000', 'true\t300000', 'true\tend\t300000'));
+  });
+
+  it('an endless table.sort comparator fails with "Too long without yielding"; the kernel survives', async () => {
+    const r = await lua(`
+      local t = {} for i = 1, 100 do t[i] = 101 - i end
+      print("sort", pcall(table.sort, t, function(a, b) while true do end end))
+      print("alive after sort", sys("getpid"))
+      local u = {3, 1, 2}
+      table.sort(u, function(a, b) return a < b end)
+      print(table.concat(u, ","))
+      local pid = sys("fork", function() table.sort({2, 1, 3}, function() while true do end end) end)
+      local p = waitfor(pid)
+      print(p.result, p.error)
+    `);
+    const out = r.stdout.split('\n');
+    expect(out.slice(0, 3)).toEqual(['sort\tfalse\tToo long without yielding', 'alive after sort\t2', '1,2,3']);
+    expect(out[3]).toMatch(/^1\t(.*: )?Too long without yielding$/);
+  });
+
+  it('other string.gsub/JS-called callbacks that spin are stopped too', async () => {
+    const r = await lua(`
+      print(pcall(string.gsub, "abc", "%w", function() while true do end end))
+      print("alive")
+    `);
+    expect(r.stdout).toBe(lines('false\tToo long without yielding', 'alive'));
+  });
+
+  it('endless recursion is a "stack overflow" error for that program only', async () => {
+    const r = await lua(`
+      local function rec(n) return rec(n + 1) + 1 end
+      local ok, err = pcall(rec, 1)
+      print(ok, (tostring(err):gsub("^.-:%d+: ", "")))
+      local pid = sys("fork", function() local function f() return 1 + f() end return f() end)
+      local p = waitfor(pid)
+      print(p.result, p.error:find("stack overflow", 1, true) ~= nil)
+      print("parent fine", sys("getpid"))
+    `);
+    expect(r.stdout).toBe(lines('false\tstack overflow', '1\ttrue', 'parent fine\t2'));
+  });
+
+  it('a huge string.rep is an error, not a crash', async () => {
+    const r = await lua(`
+      print(pcall(string.rep, "x", 1e9))
+      print(pcall(string.rep, "xx", 2^31))
+      print(pcall(string.rep, "x", 1e8, ","))
+      print(pcall(function() return ("x"):rep(1e10) end))
+      print(#string.rep("ab", 1000, ","))
+      print(string.rep("x", 0), string.rep("x", -1) == "")
+    `);
+    expect(r.stdout).toBe(lines(
+      'false\tresulting string too large',
+      'false\tresulting string too large',
+      'false\tresulting string too large',
+      'false\tresulting string too large',
+      '2999',
+      '\ttrue',
+    ));
+  });
+
+  it('concatenation past the string limit is an error', async () => {
+    const r = await lua(`
+      local s = string.rep("x", 32 * 1024 * 1024)
+      local ok, err = pcall(function() return s .. s .. s end)
+      print(ok, type(err) == "string" and #err < 200)
+      print("kernel alive", sys("getpid"))
+    `);
+    expect(r.stdout).toBe(lines('false\ttrue', 'kernel alive\t2'));
+  });
+
+  it('nice changes the time slice without breaking preemption', async () => {
+    const r = await lua(`
+      local pid = sys("fork", function() while true do end end)
+      sys("nice", 20, pid)
+      sys("nice", -20)
+      for i = 1, 200000 do end
+      print("niced", sys("getpinfo", pid).nice, sys("getpinfo", sys("getpid")).nice)
+      sys("kill", pid, 9)
+      waitfor(pid)
+    `);
+    expect(r.stdout).toBe(lines('niced\t20\t-20'));
+  });
+});
