@@ -10,7 +10,7 @@ import { SyscallError, type Syscall } from '../syscalls/types.js';
 import { allSyscalls } from '../syscalls/index.js';
 import { createComputerVfs } from './fs/index.js';
 import type { Vfs } from './fs/vfs.js';
-import { normalizePath } from './fs/path.js';
+import { normalize, resolve, underRoot } from './fs/path.js';
 import type { Clock } from './clock.js';
 import { Rng } from './rng.js';
 import type { Stdio } from './stdio.js';
@@ -220,11 +220,9 @@ export class Computer {
   /** Milliseconds since boot. */
   uptimeMs(): number { return this.clock.now() - this.bootTime; }
 
+  /** The real VFS path of `path` as `proc` sees it (its working directory and chroot applied). */
   resolvePath(proc: Process, path: string): string {
-    const p = path.startsWith('/') ? path : `${proc.dir}/${path}`;
-    const rel = normalizePath(p);
-    if (proc.root === '/' || proc.root === '') return rel;
-    return normalizePath(`${proc.root}/${rel}`);
+    return underRoot(proc.root || '/', resolve(normalize(proc.dir || '/'), path));
   }
 
   valueAt(L: LuaState, idx: number): LuaValue { return fromLua(L, idx); }

@@ -2,11 +2,12 @@
 // the process root (chroot) and working directory, then handed to the VFS.
 // File handles are CraftOS-style tables of functions, called with dot syntax.
 import { declare, SyscallError } from './types.js';
-import { lua, lauxlib, LuaState, bytesAt, pushString } from '../kernel/vm/lua.js';
+import { lua, LuaState, bytesAt } from '../kernel/vm/lua.js';
+import { ArgError, luaMethod, optNumber, typeName } from '../kernel/vm/methods.js';
 import { LuaTable, LuaValue, JsFunction } from '../kernel/vm/values.js';
 import type { Process } from '../kernel/process.js';
 import { FsError } from '../kernel/fs/errors.js';
-import { combine, normalize, resolve, stripRoot, underRoot } from '../kernel/fs/path.js';
+import { combine, stripRoot } from '../kernel/fs/path.js';
 import type { ChmodMode } from '../kernel/fs/meta.js';
 import type { Cred, FsStat, SeekWhence, VfsFile } from '../kernel/fs/types.js';
 import type { Vfs } from '../kernel/fs/vfs.js';
@@ -14,7 +15,7 @@ import { watchersFor } from '../kernel/fs/watch.js';
 
 /** The real VFS path of `path` as seen by `proc` (its chroot and working directory applied). */
 export function resolvePath(proc: Process, path: string): string {
-  return underRoot(proc.root || '/', resolve(normalize(proc.dir || '/'), path));
+  return proc.computer.resolvePath(proc, path);
 }
 
 /** A real VFS path as `proc` sees it (chroot prefix removed); '/' when outside its root. */
@@ -58,61 +59,8 @@ function trackFile(proc: Process, f: VfsFile): void {
 
 // ---- handle tables ----------------------------------------------------------
 
-function raise(L: LuaState, msg: string): never {
-  lauxlib.luaL_where(L, 1);
-  pushString(L, msg);
-  lua.lua_concat(L, 2);
-  lua.lua_error(L);
-  throw new Error('unreachable');
-}
-
-function typeName(L: LuaState, idx: number): string {
-  const t = lua.lua_type(L, idx);
-  if (t === lua.LUA_TNONE) return 'no value';
-  const n = lua.lua_typename(L, t);
-  return typeof n === 'string' ? n : Buffer.from(n).toString('latin1');
-}
-
-/**
- * Wrap a handle method: arguments start at 1 (dot syntax); a leading table is
- * taken as `self` (colon syntax) and skipped. The body returns the values to push.
- */
-function method(name: string, body: (L: LuaState, base: number) => LuaValue[]): JsFunction {
-  return (L: LuaState) => {
-    const base = lua.lua_type(L, 1) === lua.LUA_TTABLE ? 2 : 1;
-    let out: LuaValue[] | undefined;
-    let err: string | undefined;
-    try { out = body(L, base); } catch (e) {
-      if (e instanceof FsError) err = e.message;
-      else if (e instanceof ArgError) err = `bad argument #${e.n} to '${name}' (${e.detail})`;
-      else throw e;
-    }
-    if (err !== undefined) raise(L, err);
-    for (const v of out!) pushOne(L, v);
-    return out!.length;
-  };
-}
-
-class ArgError extends Error {
-  constructor(readonly n: number, readonly detail: string) { super(detail); }
-}
-
-function pushOne(L: LuaState, v: LuaValue): void {
-  if (v === undefined || v === null) lua.lua_pushnil(L);
-  else if (typeof v === 'boolean') lua.lua_pushboolean(L, v);
-  else if (typeof v === 'number') {
-    if (Number.isInteger(v) && Math.abs(v) <= 2147483647) lua.lua_pushinteger(L, v);
-    else lua.lua_pushnumber(L, v);
-  } else if (typeof v === 'string' || v instanceof Uint8Array) pushString(L, v);
-  else throw new Error('unsupported handle return value');
-}
-
-function optNumber(L: LuaState, idx: number, argn: number): number | undefined {
-  const t = lua.lua_type(L, idx);
-  if (t === lua.LUA_TNONE || t === lua.LUA_TNIL) return undefined;
-  if (t !== lua.LUA_TNUMBER) throw new ArgError(argn, `number expected, got ${typeName(L, idx)}`);
-  return lua.lua_tonumber(L, idx);
-}
+/** A method of a file handle: FsErrors and argument errors become Lua errors (kernel/vm/methods.ts). */
+const method = luaMethod;
 
 /** A value to write: strings as bytes, numbers as text (or, in binary mode, one byte). */
 function writeArg(L: LuaState, idx: number, argn: number, binary: boolean): Uint8Array {
