@@ -1,6 +1,6 @@
 // `cinder boot`: one computer in this terminal, with a keyboard, until it
 // shuts down. The host terminal is always restored: on shutdown, on the quit
-// chord (Ctrl+Alt+Q), on SIGTERM/SIGHUP and on a crash.
+// chord (Ctrl+Alt+Q), on SIGINT/SIGTERM/SIGHUP and on a crash.
 import { parseArgs } from 'node:util';
 import { World } from '../kernel/world.js';
 import type { Computer } from '../kernel/computer.js';
@@ -81,6 +81,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   const onCrash = (e: unknown) => { restore(); process.stderr.write(`cinder: internal error: ${e instanceof Error ? e.stack : String(e)}\n`); process.exit(70); };
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
   process.on('uncaughtException', onCrash);
   process.on('exit', restore);
 
@@ -118,6 +119,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     restore();
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
     process.off('uncaughtException', onCrash);
     process.off('exit', restore);
   }

@@ -157,3 +157,24 @@ describe('virtual terminals', () => {
     expect(c.consoles.current).toBe(3);
   });
 });
+
+describe('termctl flags', () => {
+  test('cbreak + keypad: each key reaches read, arrows as escape sequences', async () => {
+    const s = await startOnTTY(SYS + `sys("termctl", {cbreak = true, keypad = true, echo = false})
+      local a = sys("read", 1) local b = sys("read", 3)
+      print(a, (b:gsub("\\27", "ESC")))`);
+    await s.type('x');
+    await s.press(KEY.up);
+    expect(flat(s.text())).toContain('x ESC[A');
+  });
+
+  test('without delay, read returns at once with what is there', async () => {
+    const s = await startOnTTY(SYS + `sys("termctl", {delay = false}) print("[" .. tostring(sys("read", 5)) .. "]")`);
+    expect(s.text()).toContain('[]');
+  });
+
+  test('nlcr off: a line feed keeps the column', async () => {
+    const s = await startOnTTY(SYS + `sys("termctl", {nlcr = false}) sys("write", "ab\\ncd")`);
+    expect(s.text().split('\n').slice(0, 2)).toEqual(['ab', '  cd']);
+  });
+});

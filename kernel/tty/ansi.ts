@@ -16,6 +16,8 @@ export class AnsiWriter {
   /** Colours that SGR 0 and SGR 39/49 return to. */
   defaultFg = 0;
   defaultBg = 15;
+  /** Line feed also returns to column 1 (the TTY's nlcr flag, on by default). */
+  nlcr = true;
 
   constructor(readonly screen: Screen) {}
 
@@ -57,7 +59,7 @@ export class AnsiWriter {
     if (b === 0x1b) { this.state = State.Esc; return; }
     if (b >= 0xc2 && b <= 0xf4) { this.utf8 = [b]; this.utf8Need = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1; return; }
     switch (b) {
-      case 0x0a: this.newline(); return;
+      case 0x0a: { const x = this.screen.cursorX; this.newline(); if (!this.nlcr) this.screen.cursorX = Math.min(x, this.screen.width - 1); return; }
       case 0x0d: this.pendingWrap = false; this.screen.cursorX = 0; return;
       case 0x08: this.pendingWrap = false; if (this.screen.cursorX > 0) this.screen.cursorX--; return;
       case 0x09: { const next = (Math.floor(this.screen.cursorX / 8) + 1) * 8; this.screen.cursorX = Math.min(next, this.screen.width - 1); return; }

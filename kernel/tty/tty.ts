@@ -22,6 +22,13 @@ interface Reader { kind: 'line' | 'count'; n: number; owner: Process | null; res
 export interface Exclusive { owner: Process; screen: Screen; handle: LuaRef | null }
 
 export const SIGINT = 2, SIGQUIT = 3, SIGSTOP = 19;
+/** With the keypad flag (in cbreak mode), special keys reach read() as the usual VT sequences. */
+const KEYPAD_SEQUENCES: Record<number, string> = {
+  [KEY.up]: '\x1b[A', [KEY.down]: '\x1b[B', [KEY.right]: '\x1b[C', [KEY.left]: '\x1b[D',
+  [KEY.home]: '\x1b[H', [KEY.end]: '\x1b[F', [KEY.insert]: '\x1b[2~', [KEY.delete]: '\x1b[3~',
+  [KEY.pageUp]: '\x1b[5~', [KEY.pageDown]: '\x1b[6~',
+};
+
 /** Most bytes kept in the line-discipline buffers; input beyond is dropped. */
 const INPUT_LIMIT = 64 * 1024;
 
@@ -63,6 +70,7 @@ export class Tty {
   // ---- output ----
 
   write(data: Uint8Array): void {
+    this.writer.nlcr = this.flags.nlcr;
     this.writer.write(data);
     this.changed();
   }
@@ -72,6 +80,7 @@ export class Tty {
     const s = this.screen;
     const fg = s.fg;
     s.fg = COLOR.red;
+    this.writer.nlcr = this.flags.nlcr;
     this.writer.write(data);
     s.fg = fg;
     this.changed();
@@ -93,6 +102,11 @@ export class Tty {
     return new Promise((resolve) => {
       this.readers.push({ ...r, resolve });
       this.serve();
+      // Without `delay`, a read does not wait: it gets what is there (an empty string if nothing).
+      if (!this.flags.delay) {
+        const i = this.readers.findIndex((x) => x.resolve === resolve);
+        if (i >= 0) { this.readers.splice(i, 1); resolve(new Uint8Array(0)); }
+      }
     });
   }
 
@@ -211,6 +225,8 @@ export class Tty {
       return;
     }
     if (ev.type !== 'key') return;
+    const seq = this.flags.keypad && this.flags.cbreak ? KEYPAD_SEQUENCES[ev.code] : undefined;
+    if (seq) { this.append(Buffer.from(seq, 'latin1')); this.serve(); return; }
     if (ev.code === KEY.enter || ev.code === KEY.numPadEnter) {
       if (this.flags.cbreak) { this.append(Buffer.from('\n')); this.echo('\n'); this.serve(); return; }
       this.commit(true);
