@@ -137,6 +137,9 @@ export class Lifecycle {
     for (const t of proc.threads.values()) this.killThread(t);
     proc.threads.clear();
     proc.nextThreadId = 0;
+    // The old program's handlers and exit functions go with it.
+    proc.signalHandlers.clear();
+    proc.atexit.length = 0;
     proc.name = prog.path.replace(/^.*\//, '').replace(/\.lua$/, '') || proc.name;
     if (prog.owner !== undefined && prog.owner !== proc.user) {
       // setuser program: run as the file's owner; handle stdio could leak the caller's data, so drop it.
@@ -226,6 +229,8 @@ export class Lifecycle {
   /** Deliver signal `sig` to `proc` (reference/phoenix.md §1.7 table). */
   signal(proc: Process, sig: number, error?: string): void {
     if (!proc.alive) return;
+    // As on Unix, init only gets the signals it has a handler for: killing it would panic the computer.
+    if (proc.id === 1 && !proc.signalHandlers.has(sig)) { proc.queueEvent('signal', { signal: sig }); return; }
     if (sig === SIG.KILL) {
       this.complete(proc, { code: 128 + sig, signal: sig, values: [], thread: 0 });
       return;

@@ -109,6 +109,12 @@ export class LuaRuntime {
         return this.origStatus(L2);
       },
       date: (L2: LuaState) => osDate(L2, this.host.epoch('utc')),
+      // fengari has no collector control; "count" reports the host heap in KiB (shared by all computers).
+      collectgarbage: (L2: LuaState) => {
+        const opt = lua.lua_isstring(L2, 1) ? stringAt(L2, 1) : 'collect';
+        lua.lua_pushnumber(L2, opt === 'count' ? process.memoryUsage().heapUsed / 1024 : 0);
+        return 1;
+      },
       epoch: (L2: LuaState) => { lua.lua_pushnumber(L2, this.host.epoch(lua.lua_isstring(L2, 1) ? stringAt(L2, 1) : 'ingame')); return 1; },
       random: (L2: LuaState) => { lua.lua_pushnumber(L2, this.host.random()); return 1; },
     };
@@ -263,6 +269,16 @@ export class LuaRuntime {
         }
         if (n >= 1 && lua.lua_type(co, 1) === lua.LUA_TSTRING) {
           const tag = stringAt(co, 1);
+          if (n === 1 && tag === 'preempt') {
+            // An explicit time-slice yield is the kernel's too, as one from the hook.
+            lua.lua_settop(co, 0);
+            if (lua.lua_isyieldable(L)) {
+              this.preempted.add(L);
+              this.busy.add(co);
+              return lua.lua_yieldk(L, 0, kind, this.continuation);
+            }
+            continue;
+          }
           if ((n >= 2 && (tag === 'syscall' || tag === 'secure_syscall')) || tag === 'secure_event') {
             if (lua.lua_isyieldable(L)) {
               lua.lua_xmove(co, L, n);

@@ -180,6 +180,36 @@ describe('cinder CLI', () => {
     expect(r.code).toBe(0);
   });
 
+  it('large output arrives complete before cinder exits', async () => {
+    const file = program('big.lua', 'for i = 1, 50000 do print("line", i) end');
+    const r = await cinder(['run', '--data', data(), file]);
+    expect(r.code).toBe(0);
+    const out = r.stdout.split('\n');
+    expect(out.length).toBe(50001);
+    expect(out[49999]).toBe('line\t50000');
+  });
+
+  it('cinder exits when the program ends, even if a child process still runs', async () => {
+    const file = program('child.lua', 'coroutine.yield("syscall", "fork", function() while true do coroutine.yield() end end)\nprint("main done")');
+    const r = await cinder(['run', '--data', data(), file]);
+    expect(r.stdout).toBe('main done\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('a program ended by a signal exits with 128 + the signal', async () => {
+    const file = program('term.lua', 'local _, me = coroutine.yield("syscall", "getpid") coroutine.yield("syscall", "kill", me, 15) print("not reached")');
+    const r = await cinder(['run', '--data', data(), file]);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(143);
+  });
+
+  it('an error value with __tostring is shown through it', async () => {
+    const file = program('tostr.lua', 'error(setmetatable({}, {__tostring = function() return "custom err" end}))');
+    const r = await cinder(['run', '--data', data(), file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^custom err\nstack traceback:\n/);
+  });
+
   it('a program waiting for an event that never comes is reported, not hung', async () => {
     const file = program('wait.lua', 'coroutine.yield()');
     const r = await cinder(['run', '--data', data(), file]);

@@ -137,6 +137,14 @@ describe('syscall ABI', () => {
     expect(r.stdout).toBe(lines('true\tse\t1'));
   });
 
+  it('an explicit "preempt" yield in a user coroutine is forwarded like the hook\'s', async () => {
+    const r = await lua(`
+      local co = coroutine.create(function() local x = coroutine.yield("preempt") return "after", x end)
+      print(coroutine.resume(co))
+    `);
+    expect(r.stdout).toBe(lines('true\tafter\tnil'));
+  });
+
   it('the program\'s arguments arrive as ... and arg', async () => {
     const r = await lua(`
       print(select("#", ...), ...)

@@ -481,3 +481,14 @@ describe('signals', () => {
     expect(r.stdout).toBe(lines('abrt\t6\toops', 'complete\t0\tnil', 'abrt via kill\t6\tnil'));
   });
 });
+
+describe('init', () => {
+  it('ignores signals it has no handler for, so the computer keeps running', async () => {
+    const r = await runLua(`
+      local function sys(n, ...) local t = table.pack(coroutine.yield("syscall", n, ...)) if not t[1] then error(t[2], 2) end return table.unpack(t, 2, t.n) end
+      sys("kill", 1, 15) sys("kill", 1, 9)
+      print(sys("getpinfo", 1).name)`);
+    expect(r.stdout).toBe('init\n');
+    expect(r.computer.halted).toBe(null);
+  });
+});

@@ -1,7 +1,7 @@
 // Miscellaneous syscalls (reference/phoenix.md §2.5) and the sandboxed Lua
 // standard library: time, dates, random numbers, load, removed functions.
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runLua, type RunLuaOptions } from './helpers.js';
+import { cleanupTempDirs, newWorld, runLua, type RunLuaOptions } from './helpers.js';
 
 const PRELUDE = `
 local function sys(name, ...)
@@ -54,6 +54,15 @@ describe('system information', () => {
       print(sys("kernargs").init)
     `, { kernargs: { custom: 'yes' } });
     expect(r.stdout).toBe(lines('/rom/sbin/init.lua\t20000\tyes', '/rom/sbin/init.lua'));
+  });
+
+  it('computers in one world are isolated from each other', async () => {
+    const world = newWorld(3);
+    const a = await lua('leak = "from 0" string.leak = 1 print(sys("getcomputerid"), sys("getpid"))', { world, computerId: 0 });
+    const b = await lua('print(sys("getcomputerid"), sys("getpid"), leak, string.leak)', { world, computerId: 1 });
+    expect(a.stdout).toBe(lines('0\t2'));
+    expect(b.stdout).toBe(lines('1\t2\tnil\tnil'));
+    expect(a.computer).not.toBe(b.computer);
   });
 
   it('getcomputerid gives the computer ID', async () => {

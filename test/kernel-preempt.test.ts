@@ -209,6 +209,31 @@ describe('preemption', () => {
     expect(r.stdout).toBe(lines('false\ttrue', 'kernel alive\t2'));
   });
 
+  it('nice 20 gives a process about a hundredth of the CPU of nice 0 (quantum × 10^(−level/10))', async () => {
+    const r = await lua(`
+      local me = sys("getpid")
+      local function spinner()
+        n = 0
+        sys("signal", 10, function() sys("sendEvent", me, "count", n) end)
+        while true do n = n + 1 end
+      end
+      local a = sys("fork", spinner, "normal")
+      local b = sys("fork", spinner, "nice")
+      sys("nice", 20, b)
+      for i = 1, 50 do coroutine.yield("preempt") end
+      sys("kill", a, 10) sys("kill", b, 10)
+      local counts = {}
+      while not (counts[a] and counts[b]) do
+        local e, p = coroutine.yield()
+        if e == "remote_event" then counts[p.sender] = p.data end
+      end
+      print(counts[a] > 0 and counts[b] > 0, counts[a] / counts[b] > 50, counts[a] / counts[b] < 200)
+      sys("kill", a, 9) sys("kill", b, 9)
+      waitfor(a) waitfor(b)
+    `);
+    expect(r.stdout).toBe(lines('true\ttrue\ttrue'));
+  });
+
   it('nice changes the time slice without breaking preemption', async () => {
     const r = await lua(`
       local pid = sys("fork", function() while true do end end)

@@ -470,6 +470,25 @@ describe('exec', () => {
     expect(r.stdout).toBe(lines('suid\ttrue\troot\talice', 'global\tnil', 'plain\ttrue\talice'));
   });
 
+  it('exec resets signal handlers and atexit functions', async () => {
+    const r = await lua(`
+      local me = sys("getpid")
+      writeFile("/tmp/waiter.lua", "coroutine.yield('syscall', 'sendEvent', " .. me .. ", 'ready') while true do coroutine.yield() end")
+      local pid = sys("fork", function()
+        sys("signal", 15, function() print("old handler ran") end)
+        sys("atexit", function() print("old atexit ran") end)
+        sys("exec", "/tmp/waiter.lua")
+      end)
+      repeat local e = coroutine.yield() until e == "remote_event"
+      sys("kill", pid, 15)
+      for i = 1, 4 do coroutine.yield("preempt") end
+      local alive = sys("getpinfo", pid) ~= nil
+      if alive then sys("kill", pid, 9) end
+      print("result", waitfor(pid).result)
+    `);
+    expect(r.stdout).toBe(lines('result\t143'));
+  });
+
   it('a binary chunk made by string.dump is refused', async () => {
     const r = await lua(RUN + `
       writeFile("/tmp/dumped.lua", string.dump(function() print("should not run") end))

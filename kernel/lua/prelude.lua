@@ -183,6 +183,7 @@ return function(info)
     env[name] = base[name]
   end
   env._VERSION = _VERSION
+  env.collectgarbage = K.collectgarbage
   env._G = env
   env.string = copy(string)
   env.string.rep = safeRep
