@@ -3,6 +3,7 @@
 import { CINDER_VERSION, PHOENIX_VERSION } from '../kernel/version.js';
 import { runCommand, RUN_HELP } from './run.js';
 import { bootCommand, BOOT_HELP } from './boot.js';
+import { simCommand, SIM_HELP } from './sim.js';
 
 const HELP = `cinder ${CINDER_VERSION} — a ComputerCraft-style computer emulator with a Phoenix ${PHOENIX_VERSION}-compatible kernel
 
@@ -10,6 +11,7 @@ Usage:
   cinder boot [--id N] [--data DIR] [--size WxH]
                                   boot a computer in this terminal
   cinder run FILE.lua [ARGS...]   boot a headless computer and run one Lua program
+  cinder sim TOPOLOGY.json        simulate many computers and their networks (docs/sim.md)
   cinder --help | -h              this help
   cinder --version | -V           print the version
 
@@ -22,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
     case undefined: case '-h': case '--help': case 'help':
       if (cmd === 'help' && rest[0] === 'run') { process.stdout.write(RUN_HELP); return 0; }
       if (cmd === 'help' && rest[0] === 'boot') { process.stdout.write(BOOT_HELP); return 0; }
+      if (cmd === 'help' && rest[0] === 'sim') { process.stdout.write(SIM_HELP); return 0; }
       process.stdout.write(HELP);
       return cmd === undefined ? 2 : 0;
     case '-V': case '--version':
@@ -31,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest);
     case 'boot':
       return bootCommand(rest);
+    case 'sim':
+      return simCommand(rest);
     default:
       process.stderr.write(`cinder: unknown command '${cmd}'\n\n${HELP}`);
       return 2;

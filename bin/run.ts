@@ -8,6 +8,7 @@ import { QueueSource, type ByteSink } from '../kernel/stdio.js';
 import { defaultDataDir } from './datadir.js';
 import { SyscallError } from '../syscalls/types.js';
 import { HostFs } from '../kernel/fs/index.js';
+import { netPolicy } from '../kernel/net/state.js';
 
 export const RUN_HELP = `Usage: cinder run [options] FILE.lua [ARGS...]
 
@@ -23,6 +24,8 @@ Options:
   --data DIR     data folder (default: ${defaultDataDir()})
   --id N         computer ID (default 0)
   --seed N       seed for the computer's random numbers (default 0)
+  --allow-local  let HTTP, WebSocket and TCP reach private and loopback
+                 addresses (denied by default; see docs/network.md)
   -h, --help     show this help
 `;
 
@@ -37,7 +40,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: ours,
-      options: { data: { type: 'string' }, id: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { data: { type: 'string' }, id: { type: 'string' }, seed: { type: 'string' }, 'allow-local': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -60,6 +63,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const stdinUsed = { value: false };
   const computer = world.addComputer({ id, kernargs: { headless: 'true' }, console: { kind: 'stream', name: 'console', sink: sink(process.stderr) } });
   if (computer.halted) { process.stderr.write(`cinder run: the computer did not boot: ${computer.halted}\n`); return 70; }
+  if (values['allow-local']) netPolicy(computer).allowLocal = true;
   computer.vfs.mkdir({ user: 'root' }, HOST_MOUNT);
   computer.vfs.attach(HOST_MOUNT, new HostFs({ root: dirname(file), readOnly: true, metaFile: null, clock: computer.clock, source: dirname(file) }));
 

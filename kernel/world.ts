@@ -20,10 +20,6 @@ export interface RunOptions {
   forMs?: number;
   /** Keep waiting when idle (interactive use: input may still arrive from the host). */
   keepAlive?: boolean;
-  /** Virtual clocks only: milliseconds charged for each scheduling pass after which some thread
-   * used up its time slice (a busy CPU). Without it a program that never waits would stop virtual
-   * time, and `forMs` could never end; sims set it, tests default to 0 (time moves only by timers). */
-  busyPassMs?: number;
 }
 
 type AddOptions = Omit<ComputerOptions, 'clock' | 'rng' | 'dataDir'> & { dataDir?: string };
@@ -44,6 +40,12 @@ export class World {
   readonly dataDir: string;
   private wakeResolve: (() => void) | null = null;
   private woken = false;
+  /** Computers that may have work: woken (an event, a settled syscall, a new thread) since a pass
+   * last left them with nothing to run. A pass steps only these — in `computers` order, so runs
+   * replay — which keeps passes cheap when a few of many computers are busy. */
+  private readonly ready = new Set<Computer>();
+  /** Computers with a thread parked in a syscall after their last step. */
+  private readonly parked = new Set<Computer>();
   /** How each computer was added, so it can be booted again (reboot, turnOn). */
   private readonly specs = new Map<number, AddOptions>();
   private readonly bootHooks: Array<(c: Computer) => void> = [];
@@ -68,13 +70,19 @@ export class World {
   }
 
   private start(opts: AddOptions): Computer {
+    let self: Computer | null = null;
     const computer = new Computer({
       ...opts,
       dataDir: opts.dataDir ?? this.dataDir,
       clock: this.clock,
       rng: this.rng.fork(),
-      onWake: () => this.wake(),
+      // A replaced computer (rebooted: a new object has its ID) may still wake; it is never stepped again.
+      onWake: () => { if (self && this.computers.get(self.id) === self) this.ready.add(self); this.wake(); },
     });
+    self = computer;
+    const old = this.computers.get(opts.id);
+    if (old) { this.ready.delete(old); this.parked.delete(old); }
+    this.ready.add(computer);
     World.owners.set(computer, this);
     this.computers.set(opts.id, computer);
     for (const fn of this.bootHooks) fn(computer);
@@ -108,6 +116,7 @@ export class World {
   removeComputer(id: number): void {
     const c = this.computers.get(id);
     if (c && !c.halted) c.shutdown();
+    if (c) { this.ready.delete(c); this.parked.delete(c); }
     this.computers.delete(id);
   }
 
@@ -133,17 +142,17 @@ export class World {
   }
 
   private anyRunnable(): boolean {
-    for (const c of this.computers.values()) if (c.runnable()) return true;
-    return false;
+    let any = false;
+    for (const c of this.computers.values()) if (c.runnable()) { this.ready.add(c); any = true; }
+    return any;
   }
 
-  /** A thread that is ready with nothing to resume it with was preempted (it used its whole slice). */
-  private anyTimeSliced(): boolean {
-    for (const c of this.computers.values()) {
-      if (c.halted) continue;
-      for (const p of c.processes.values()) for (const t of p.threads.values()) if (t.status === 'ready' && !t.resume) return true;
-    }
-    return false;
+  /** Some thread waits in a syscall (its result may be settling in a promise callback right now).
+   * Threads park only while their computer is stepped, and leave by a wake (which steps it again),
+   * so the set kept after each step is current. */
+  private anyParked(): boolean {
+    for (const c of this.parked) if (c.halted || this.computers.get(c.id) !== c) this.parked.delete(c);
+    return this.parked.size > 0;
   }
 
   async run(opts: RunOptions = {}): Promise<RunResult> {
@@ -159,21 +168,26 @@ export class World {
       let ran = false;
       let busy = false;
       for (const c of this.computers.values()) {
+        if (!this.ready.has(c)) continue;
+        this.ready.delete(c);
         if (c.step()) ran = true;
         if (c.scheduler.preemptions > 0) busy = true;
+        if (c.runnable()) this.ready.add(c);
+        if (hasParked(c)) this.parked.add(c); else this.parked.delete(c);
       }
       if (busy && clock.virtual) (clock as VirtualClock).sleep(VIRTUAL_SLICE_MS);
       if (opts.until?.()) return 'done';
-      if (opts.busyPassMs && clock.virtual && this.anyTimeSliced()) (clock as VirtualClock).sleep(opts.busyPassMs);
-      if (ran || this.anyRunnable()) {
+      if (ran || this.ready.size > 0) {
         settled = false;
         if (++passes % PASSES_PER_HOST_TURN === 0) await yieldToHost();
         continue;
       }
       // Parked syscalls may be settling already (a pipe with data, a lock just freed): let them.
-      if (!settled) { settled = true; await yieldToHost(); continue; }
+      if (!settled) { settled = true; if (this.anyParked()) await yieldToHost(); continue; }
       settled = false;
       const next = clock.nextDue();
+      // Before giving up as idle, make sure no computer became runnable without waking the World.
+      if (next === null && this.anyRunnable()) continue;
       const active = this.count('pendingAsync');   // host work that finishes by itself
       const passive = this.count('hostIO');        // open sockets and servers: input may come
       if (clock.virtual && active === 0 && !opts.keepAlive) {
@@ -194,4 +208,9 @@ export class World {
   shutdown(): void {
     for (const c of this.computers.values()) c.shutdown();
   }
+}
+
+function hasParked(c: Computer): boolean {
+  for (const p of c.processes.values()) for (const t of p.threads.values()) if (t.status === 'syscall') return true;
+  return false;
 }

@@ -93,6 +93,8 @@ function terminal.termsize() return syscall.termsize() end
 local KEY_ENTER, KEY_NUMPAD_ENTER, KEY_BACKSPACE, KEY_TAB, KEY_DELETE = 0x0A, 0xAF, 0x08, 0x09, 0x7F
 local KEY_UP, KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_HOME, KEY_END = 0xC0, 0xC1, 0xC2, 0xC3, 0xC6, 0xC7
 
+local pendingInput = ""   -- lines of a multi-line paste not returned yet
+
 local function visibleLength(s)
     return #(s:gsub("\27%[[%d;?]*[%a@]", ""))
 end
@@ -134,6 +136,18 @@ function terminal.readline2(history, completion, options)
     end
     history = history or {}
     local line = options.default and tostring(options.default) or ""
+    if pendingInput ~= "" then
+        -- the rest of an earlier multi-line paste
+        local first, rest = pendingInput:match("^([^\n]*)\n(.*)$")
+        if first then
+            pendingInput = rest
+            if prompt ~= "" then syscall.write(prompt) end
+            syscall.write(first .. "\n")
+            pcall(syscall.release)
+            return line .. first
+        end
+        line, pendingInput = line .. pendingInput, ""
+    end
     local pos = #line + 1           -- cursor: insert position (1 .. #line+1)
     local histIndex = #history + 1  -- #history+1 is the line being edited
     local edited = line             -- the edited line while browsing history
@@ -247,8 +261,18 @@ function terminal.readline2(history, completion, options)
             if suppressChar and ch:lower() == suppressChar then suppressChar = nil
             else insert(ch) lastTab = false end
         elseif name == "paste" then
-            insert((tostring(p.text or ""):gsub("\r?\n.*$", "")))
+            -- a pasted line ends the input; the lines after it are read next time
+            local text = tostring(p.text or ""):gsub("\r\n", "\n")
+            local first, rest = text:match("^([^\n]*)\n(.*)$")
             lastTab = false
+            if first then
+                insert(first)
+                pendingInput = rest
+                finishLine()
+                result = line
+                break
+            end
+            insert(text)
         elseif name == "key" then
             local code = p.keycode
             local ctrl, alt = p.ctrlHeld, p.altHeld

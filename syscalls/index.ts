@@ -7,10 +7,12 @@ import { terminalSyscalls } from './terminal.js';
 import { syslogSyscalls } from './syslog.js';
 import { syncSyscalls } from './sync.js';
 import { miscSyscalls } from './misc.js';
+import { networkSyscalls } from './network.js';
+import { hardwareSyscalls } from './hardware.js';
 
 export const CATEGORIES: Array<[string, Syscall[]]> = [
   ['process', processSyscalls], ['event', eventSyscalls], ['fs', fsSyscalls], ['terminal', terminalSyscalls],
-  ['syslog', syslogSyscalls], ['sync', syncSyscalls], ['misc', miscSyscalls],
+  ['syslog', syslogSyscalls], ['sync', syncSyscalls], ['misc', miscSyscalls], ['network', networkSyscalls], ['hardware', hardwareSyscalls],
 ];
 
 let table: Map<string, Syscall> | null = null;

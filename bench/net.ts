@@ -1,0 +1,223 @@
+// Network benchmarks (issue 4), run with `npm run build && node dist/bench/net.js`.
+//
+//  1. Sequential GETs to a loopback node:http server from Lua through
+//     system.network.get, vs bare node-fetch from Node in the same run.
+//  2. The same with 16 concurrent clients (16 Lua processes; 16 async loops in Node).
+//     Target for 1 and 2: cinder ≥ 0.7 × node-fetch's requests per second.
+//  3. An HTTP server written with system.network.serve in Lua under 16
+//     concurrent node-fetch clients, vs a bare node:http server under the same load.
+//
+// Every figure is the median of --runs runs (default 5) after one warm-up; the
+// cinder and Node columns alternate run by run. Both sides use keep-alive
+// connections. Cinder's client loops are timed inside Lua (os.epoch), so the
+// program's start-up (loading libsystem) is not billed. Exits 1 when a target
+// is missed.
+//
+// Options: --runs N, --requests N (sequential, default 400), --per N (per
+// concurrent client, default 50), --json FILE.
+import http from 'node:http';
+import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import fetch from 'node-fetch';
+import { World } from '../kernel/world.js';
+import { MemorySink, QueueSource } from '../kernel/stdio.js';
+import { netPolicy } from '../kernel/net/state.js';
+import { collect, median, now, table, fmtRatio } from './harness.js';
+
+const TARGET = 0.7;
+const CONCURRENCY = 16;
+const BODY = 'hello world\n';
+
+const { values: opts } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, requests: { type: 'string', default: '400' }, per: { type: 'string', default: '50' }, json: { type: 'string' } },
+});
+const RUNS = Math.max(1, Number(opts.runs));
+const SEQ = Math.max(1, Number(opts.requests));
+const PER = Math.max(1, Number(opts.per));
+
+function log(s = ''): void { process.stdout.write(s + '\n'); }
+
+async function bareServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((_q, r) => { r.writeHead(200, { 'Content-Type': 'text/plain' }); r.end(BODY); });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** Requests per second of `workers` async loops of `per` node-fetch GETs each. */
+async function nodeFetchLoad(url: string, workers: number, per: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true });
+  collect();
+  const t0 = now();
+  await Promise.all(Array.from({ length: workers }, async () => {
+    for (let i = 0; i < per; i++) {
+      const r = await fetch(url, { agent });
+      if ((await r.text()) !== BODY) throw new Error('bad body');
+    }
+  }));
+  const ms = now() - t0;
+  agent.destroy();
+  return (workers * per) / (ms / 1000);
+}
+
+/**
+ * Boot a computer that may reach loopback and run `source` with `args`. Returns
+ * the milliseconds the program printed (its timed loop, measured with
+ * os.epoch: program start-up is not billed), or spawn-to-exit time.
+ */
+async function cinderRun(source: string, args: string[], during?: (world: World) => Promise<void>): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cinder-bench-net-'));
+  try {
+    const world = new World({ dataDir, seed: 0, clock: 'real' });
+    const computer = world.addComputer({ id: 0 });
+    netPolicy(computer).allowLocal = true;
+    computer.vfs.writeFile({ user: 'root' }, '/tmp/bench.lua', source);
+    await world.run({ until: () => !computer.runnable() });
+    const err = new MemorySink();
+    const out = new MemorySink();
+    collect();
+    const t0 = now();
+    const proc = computer.spawn('/tmp/bench.lua', args, {
+      stdin: { kind: 'stream', name: 'stdin', source: new QueueSource('', true) },
+      stdout: { kind: 'stream', name: 'stdout', sink: out },
+      stderr: { kind: 'stream', name: 'stderr', sink: err },
+    });
+    let done = false;
+    computer.onProcessExit((p) => { if (p === proc) done = true; });
+    const running = world.run({ until: () => done });
+    if (during) await during(world);
+    const outcome = await running;
+    const ms = now() - t0;
+    world.shutdown();
+    if (outcome !== 'done' || proc.completion?.code !== 0) throw new Error(`cinder program failed: ${proc.completion?.error ?? outcome} ${err.text()}`);
+    const reported = Number(out.text().trim());
+    return out.text().trim() !== '' && Number.isFinite(reported) ? reported : ms;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const LUA_SEQ = `
+local network = require "system.network"
+local url, n = ...
+n = tonumber(n)
+for i = 1, n do
+  local h = assert(network.get(url))
+  assert(h:read("*a") == "hello world\\n")
+  h:close()
+end
+`;
+
+const LUA_CONC = `
+local network = require "system.network"
+local process = require "system.process"
+local url, workers, per = ...
+workers, per = tonumber(workers), tonumber(per)
+local t0 = os.epoch("utc")
+local pids = {}
+for w = 1, workers do
+  pids[w] = process.fork(function()
+    for i = 1, per do
+      local h = assert(network.get(url))
+      assert(h:read("*a") == "hello world\\n")
+      h:close()
+    end
+  end)
+end
+for _, pid in ipairs(pids) do
+  local r = process.wait(pid)
+end
+print(os.epoch("utc") - t0)
+`;
+
+const LUA_SERVE = `
+local network = require "system.network"
+local port = ...
+network.serve("http://127.0.0.1:" .. port, function(req)
+  if req.path == "/stop" then network.stopServing() end
+  return { status = 200, headers = { ["Content-Type"] = "text/plain" }, body = "hello world\\n" }
+end)
+`;
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('connect', () => { s.destroy(); r(true); });
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('server did not start');
+}
+
+async function main(): Promise<void> {
+  const srv = await bareServer();
+  const raw: Record<string, number[]> = { seqCinder: [], seqNode: [], concCinder: [], concNode: [], serveCinder: [], serveNode: [] };
+  const progress = (s: string) => process.stderr.write(s);
+  try {
+    for (let run = 0; run <= RUNS; run++) {
+      const warm = run === 0;
+      progress(warm ? 'warm-up ' : `run ${run}/${RUNS} `);
+      const order = run % 2 === 0;
+      // 1. sequential
+      const seqC = async () => { const ms = await cinderRun(LUA_SEQ, [srv.url, String(SEQ)]); if (!warm) raw.seqCinder.push(SEQ / (ms / 1000)); };
+      const seqN = async () => { const rps = await nodeFetchLoad(srv.url, 1, SEQ); if (!warm) raw.seqNode.push(rps); };
+      for (const f of order ? [seqC, seqN] : [seqN, seqC]) await f();
+      // 2. 16 concurrent clients
+      const total = CONCURRENCY * PER;
+      const concC = async () => { const ms = await cinderRun(LUA_CONC, [srv.url, String(CONCURRENCY), String(PER)]); if (!warm) raw.concCinder.push(total / (ms / 1000)); };
+      const concN = async () => { const rps = await nodeFetchLoad(srv.url, CONCURRENCY, PER); if (!warm) raw.concNode.push(rps); };
+      for (const f of order ? [concC, concN] : [concN, concC]) await f();
+      // 3. a serve() server in Lua vs a bare node:http server, 16 node-fetch clients each
+      const serveC = async () => {
+        const port = await freePort();
+        let rps = 0;
+        await cinderRun(LUA_SERVE, [String(port)], async () => {
+          await waitForPort(port);
+          rps = await nodeFetchLoad(`http://127.0.0.1:${port}/`, CONCURRENCY, PER);
+          await fetch(`http://127.0.0.1:${port}/stop`, { agent: new http.Agent({ keepAlive: false }) });
+        });
+        if (!warm) raw.serveCinder.push(rps);
+      };
+      const serveN = async () => { const rps = await nodeFetchLoad(srv.url, CONCURRENCY, PER); if (!warm) raw.serveNode.push(rps); };
+      for (const f of order ? [serveC, serveN] : [serveN, serveC]) await f();
+      progress('\n');
+    }
+  } finally {
+    await srv.close();
+  }
+  const m = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, median(v)])) as Record<string, number>;
+  const rows = [
+    ['Sequential GET (system.network.get vs node-fetch)', m.seqCinder, m.seqNode, TARGET],
+    [`${CONCURRENCY} concurrent GET clients`, m.concCinder, m.concNode, TARGET],
+    [`serve() in Lua vs bare node:http, ${CONCURRENCY} clients`, m.serveCinder, m.serveNode, null],
+  ] as const;
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  log(`Machine: ${cpu} × ${cpus().length}, Node ${process.version}; median of ${RUNS} runs; ${SEQ} sequential requests, ${CONCURRENCY} × ${PER} concurrent.`);
+  log();
+  log(table(['Case', 'cinder req/s', 'Node req/s', 'ratio', 'target'], rows.map(([name, c, n, t]) => [
+    name, c.toFixed(0), n.toFixed(0), fmtRatio(c / n), t === null ? 'reported' : `≥ ${t}`,
+  ])));
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ raw, median: m }, null, 2));
+  const missed = rows.filter(([, c, n, t]) => t !== null && c / n < t);
+  if (missed.length) {
+    log(`\nTarget missed: ${missed.map(([name]) => name).join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

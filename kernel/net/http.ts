@@ -1,0 +1,218 @@
+// HTTP and HTTPS client handles (reference/phoenix.md §3.5.1), on node-fetch.
+// The handle starts `ready`; the one write() sends the request (status
+// `connecting`); when the whole body has arrived it becomes `open` (also for
+// error statuses, which keep their body) or `error` with a CC-style message.
+// Redirects are followed here (not by node-fetch) so every hop is counted and
+// checked against the address rules; connections go through an agent whose
+// lookup applies the rules to the resolved address.
+import http from 'node:http';
+import https from 'node:https';
+import fetch, { Response } from 'node-fetch';
+import type { Process } from '../process.js';
+import { CINDER_VERSION } from '../version.js';
+import { HandleError, joinParts, NetHandle, Method } from './handles.js';
+import { ReadBuffer } from './buffer.js';
+import { netState, NetState } from './state.js';
+import { checkHost, policyLookup, PolicyError, resolveAllowed } from './policy.js';
+import { friendlyError, MSG } from './errors.js';
+import type { ConnectOptions } from './options.js';
+import { OptionError } from './options.js';
+import type { SchemeHandler } from './schemes.js';
+import { parseURI, toURL, type ParsedURI } from './uri.js';
+import { listenScheme, unlistenScheme } from './servers.js';
+import { isUtf8 } from './utf8.js';
+
+export const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH', 'TRACE']);
+const USER_AGENT = `computercraft/1.113.0 cinder/${CINDER_VERSION}`;
+
+class NetFailure extends Error {}
+
+interface Agents { http: http.Agent; https: https.Agent; ca: string | undefined }
+const agents = new WeakMap<NetState, Agents>();
+
+/** Keep-alive agents whose lookup applies the computer's address rules (read at connect time). */
+export function agentsFor(st: NetState): Agents {
+  let a = agents.get(st);
+  if (!a || a.ca !== st.policy.ca) {
+    const lookup = (h: string, o: unknown, cb: unknown) => policyLookup(st.policy)(h, o, cb as never);
+    a = {
+      http: new http.Agent({ keepAlive: true, lookup: lookup as never }),
+      https: new https.Agent({ keepAlive: true, lookup: lookup as never, ca: st.policy.ca }),
+      ca: st.policy.ca,
+    };
+    agents.set(st, a);
+  }
+  return a;
+}
+
+function isRedirect(code: number): boolean {
+  return code >= 300 && code <= 308 && code !== 304 && code !== 305 && code !== 306;
+}
+
+/** Read the whole body, refusing more than `max` bytes. */
+async function readBody(res: Response, max: number): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length'));
+  if (!res.headers.get('content-encoding') && Number.isFinite(declared) && declared > max) throw new NetFailure(MSG.tooLarge);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  if (!res.body) return Buffer.alloc(0);
+  for await (const chunk of res.body) {
+    const b = chunk as Buffer;
+    total += b.length;
+    if (total > max) { (res.body as unknown as { destroy(): void }).destroy(); throw new NetFailure(MSG.tooLarge); }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+export class HttpHandle extends NetHandle {
+  private controller: AbortController | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private queued: (() => void) | null = null;
+  private slotHeld = false;
+  private code = 0;
+  private reason = '';
+  private rawHeaders: { raw(): Record<string, string[]> } | null = null;
+  private headers: Record<string, string> | null = null;
+
+  constructor(owner: Process, private readonly opts: ConnectOptions, private readonly url: URL) {
+    super(owner, 'ready', new ReadBuffer(false, ''), null);
+  }
+
+  private get st(): NetState { return netState(this.owner.computer); }
+
+  protected override writable(): boolean { return this.status === 'ready'; }
+
+  protected send(parts: Buffer[]): void {
+    const body = joinParts(parts);
+    if (this.opts.encoding === 'utf8' && !isUtf8(body)) throw new HandleError(`${MSG.utf8} in request body`);
+    const method = this.opts.method ?? (body.length ? 'POST' : 'GET');
+    this.transition('connecting', undefined, {}, true);
+    this.setIo('active');
+    if (body.length > this.st.policy.maxUpload) { this.fail(MSG.bodyTooLarge); return; }
+    if ((method === 'GET' || method === 'HEAD') && body.length) { this.fail(`${method} requests cannot have a body`); return; }
+    const start = () => { this.queued = null; void this.run(method, body); };
+    this.queued = start;
+    if (!this.st.requests.acquire(start)) { this.queued = null; this.fail(MSG.tooMany); }
+  }
+
+  private async run(method: string, body: Buffer): Promise<void> {
+    this.slotHeld = true;
+    if (!this.alive) { this.releaseSlot(); return; }
+    const policy = this.st.policy;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.timer = setTimeout(() => controller.abort(), this.opts.timeout ?? policy.timeout);
+    const { http: httpAgent, https: httpsAgent } = agentsFor(this.st);
+    const headers: Array<[string, string]> = [...this.opts.headers];
+    if (!headers.some(([k]) => k.toLowerCase() === 'user-agent')) headers.push(['User-Agent', USER_AGENT]);
+    let url = this.url.href;
+    let redirects = 0;
+    let reqBody: Buffer | undefined = body.length || !(method === 'GET' || method === 'HEAD') ? body : undefined;
+    try {
+      for (;;) {
+        const res = await fetch(url, {
+          method, headers, body: reqBody, redirect: 'manual', signal: controller.signal as never, compress: true,
+          agent: (u: URL) => (u.protocol === 'https:' ? httpsAgent : httpAgent),
+        });
+        const location = res.headers.get('location');
+        if (this.opts.redirect && isRedirect(res.status) && location !== null) {
+          let next: URL | null = null;
+          try { next = new URL(location, url); } catch { next = null; }
+          if (next && (next.protocol === 'http:' || next.protocol === 'https:') && next.href !== url) {
+            if (++redirects > policy.maxRedirects) throw new NetFailure(MSG.redirects);
+            const verdict = checkHost(policy, next.hostname);
+            if (verdict) throw new PolicyError(verdict);
+            res.body?.resume();
+            if (res.status === 303) { method = method === 'HEAD' ? 'HEAD' : 'GET'; reqBody = undefined; }
+            url = next.href;
+            continue;
+          }
+        }
+        const data = await readBody(res, policy.maxDownload);
+        if (!this.alive) return;
+        this.code = res.status;
+        this.reason = res.statusText;
+        this.rawHeaders = res.headers;
+        this.buffer.push(this.opts.encoding === 'utf8' && !isUtf8(data) ? Buffer.from(data.toString('utf8'), 'utf8') : data);
+        this.buffer.ended = true;
+        this.setIo(null);
+        this.transition('open');
+        return;
+      }
+    } catch (e) {
+      if (this.alive) this.fail(e instanceof NetFailure ? e.message : friendlyError(e));
+    } finally {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.controller = null; // aborting a finished request would only build a DOMException
+      this.releaseSlot();
+    }
+  }
+
+  private releaseSlot(): void {
+    if (this.slotHeld) { this.slotHeld = false; this.st.requests.release(); }
+  }
+
+  protected abort(): void {
+    if (this.queued) { this.st.requests.cancel(this.queued); this.queued = null; }
+    this.controller?.abort();
+  }
+
+  private requireOpen(): void {
+    if (this.status !== 'open') throw new HandleError(`attempt to use a ${this.status} handle`);
+  }
+
+  protected override extraMethods(): Record<string, Method> {
+    return {
+      responseCode: () => { this.requireOpen(); return [this.code, this.reason]; },
+      responseHeaders: () => {
+        this.requireOpen();
+        if (!this.headers) {
+          this.headers = {};
+          for (const [k, v] of Object.entries(this.rawHeaders?.raw() ?? {})) this.headers[k] = v.join(', ');
+        }
+        return [{ ...this.headers }];
+      },
+    };
+  }
+}
+
+/** Shared by http and ws: the URL as node parses it (with a host, of one of `protocols`), or the refusal. */
+export function parseUrlFor(st: NetState, opts: ConnectOptions, parsed: ParsedURI, protocols: string[]): URL | string {
+  const u = parsed.host ? toURL(opts.url) : null;
+  if (!u || !protocols.includes(u.protocol)) throw new OptionError('Invalid URI');
+  return checkHost(st.policy, u.hostname) ?? u;
+}
+
+export function validateHeaders(opts: ConnectOptions): void {
+  for (const [k, v] of opts.headers) {
+    try { http.validateHeaderName(k); } catch { throw new OptionError(`Invalid header name '${k}'`); }
+    try { http.validateHeaderValue(k, v); } catch { throw new OptionError(`Invalid value for header '${k}'`); }
+  }
+}
+
+export async function checkHttpLike(proc: Process, uri: string, protocols: string[]): Promise<boolean> {
+  const u = toURL(uri);
+  let host: string | undefined;
+  try { host = parseURI(uri).host; } catch { host = undefined; }
+  if (!u || !host || !protocols.includes(u.protocol)) return false;
+  try { await resolveAllowed(netState(proc.computer).policy, u.hostname); return true; } catch { return false; }
+}
+
+export const httpScheme: SchemeHandler = {
+  name: 'http',
+  matches: (s) => s === 'http' || s === 'https',
+  connect(proc, opts, parsed) {
+    const st = netState(proc.computer);
+    const u = parseUrlFor(st, opts, parsed, ['http:', 'https:']);
+    if (typeof u === 'string') return u;
+    if (opts.method !== undefined && !HTTP_METHODS.has(opts.method)) return MSG.method;
+    validateHeaders(opts);
+    return new HttpHandle(proc, opts, u);
+  },
+  check: (proc, uri) => checkHttpLike(proc, uri, ['http:', 'https:']),
+  listen: (proc, uri, parsed: ParsedURI) => listenScheme(proc, uri, parsed),
+  unlisten: (proc, uri, parsed: ParsedURI) => unlistenScheme(proc, uri, parsed),
+};
+

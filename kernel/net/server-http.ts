@@ -1,0 +1,105 @@
+// The handle an HTTP server process gets with each network_request: it reads
+// the request (requestMethod, requestPath, requestQuery, requestHeaders and
+// read for the body) and builds the answer (setResponseCode,
+// setResponseHeader, write); close() sends it. If the process never answers
+// within the timeout, what it has written is sent; if it ends first, the
+// client gets 503.
+import http from 'node:http';
+import type { Process } from '../process.js';
+import { HandleError, joinParts, Method, NetHandle } from './handles.js';
+import { ReadBuffer } from './buffer.js';
+import { netState } from './state.js';
+import { MSG } from './errors.js';
+import { LuaTable } from '../vm/values.js';
+
+export class HttpServerHandle extends NetHandle {
+  private code = 200;
+  private readonly outHeaders = new Map<string, [string, string]>();
+  private readonly out: Buffer[] = [];
+  private outSize = 0;
+  private responded = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(owner: Process, private readonly req: http.IncomingMessage, private readonly res: http.ServerResponse,
+    body: Buffer, readonly uri: string, readonly ip: string) {
+    super(owner, 'open', new ReadBuffer(false, ''), null);
+    this.buffer.push(body);
+    this.buffer.ended = true;
+    res.on('close', () => {
+      if (this.alive && !this.responded) { this.responded = true; this.transition('closed', MSG.closed); }
+    });
+    this.timer = setTimeout(() => {
+      if (!this.alive) return;
+      this.respond();
+      this.transition('closed', MSG.timeout);
+    }, netState(owner.computer).policy.timeout);
+  }
+
+  protected send(parts: Buffer[]): void {
+    const data = joinParts(parts);
+    if (this.outSize + data.length > netState(this.owner.computer).policy.maxDownload) throw new HandleError(MSG.tooLarge);
+    this.out.push(data);
+    this.outSize += data.length;
+  }
+
+  private respond(): void {
+    clearTimeout(this.timer);
+    if (this.responded) return;
+    this.responded = true;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of this.outHeaders.values()) headers[name] = value;
+    try {
+      this.res.writeHead(this.code, headers);
+      this.res.end(Buffer.concat(this.out, this.outSize));
+    } catch { this.res.destroy(); }
+  }
+
+  override close(): void {
+    if (!this.alive) return;
+    this.respond();
+    super.close();
+  }
+
+  protected abort(): void {
+    clearTimeout(this.timer);
+    if (this.responded) return;
+    this.responded = true;
+    try { this.res.writeHead(503, { 'Content-Type': 'text/plain' }); this.res.end('Service Unavailable\n'); } catch { this.res.destroy(); }
+  }
+
+  protected override extraMethods(): Record<string, Method> {
+    const url = new URL(this.req.url ?? '/', 'http://localhost');
+    return {
+      requestMethod: () => [this.req.method ?? 'GET'],
+      requestPath: () => [url.pathname],
+      requestQuery: () => {
+        const t = new LuaTable();
+        for (const [k, v] of url.searchParams) t.set(k, v);
+        return [t];
+      },
+      requestHeaders: () => {
+        const t: Record<string, string> = {};
+        for (const [k, v] of Object.entries(this.req.headers)) if (v !== undefined) t[k] = Array.isArray(v) ? v.join(', ') : v;
+        return [t];
+      },
+      requestURI: () => [this.uri],
+      remoteAddress: () => [this.ip, this.req.socket.remotePort],
+      setResponseCode: (a) => {
+        if (this.status !== 'open') throw new HandleError(`attempt to use a ${this.status} handle`);
+        const code = a.number(1)!;
+        if (!Number.isInteger(code) || code < 100 || code > 599) throw a.bad(1, 'status code out of range (100-599)');
+        this.code = code;
+        return [];
+      },
+      setResponseHeader: (a) => {
+        if (this.status !== 'open') throw new HandleError(`attempt to use a ${this.status} handle`);
+        const name = a.string(1)!;
+        const value = a.string(2)!;
+        try { http.validateHeaderName(name); } catch { throw a.bad(1, `invalid header name '${name}'`); }
+        try { http.validateHeaderValue(name, value); } catch { throw a.bad(2, 'invalid header value'); }
+        this.outHeaders.set(name.toLowerCase(), [name, value]);
+        return [];
+      },
+    };
+  }
+}
