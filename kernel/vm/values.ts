@@ -83,6 +83,18 @@ function convert(L: LuaState, idx: number, opts: FromLuaOptions, seen: Map<unkno
   }
 }
 
+/** Encoded field names: events and handles push the same few keys over and over. */
+const KEY_CACHE = new Map<string, Uint8Array>();
+const KEY_CACHE_MAX = 4096;
+function fieldName(k: string): Uint8Array | string {
+  let b = KEY_CACHE.get(k);
+  if (b) return b;
+  if (k.length > 40 || KEY_CACHE.size >= KEY_CACHE_MAX) return k;
+  b = Buffer.from(k, 'utf8');
+  KEY_CACHE.set(k, b);
+  return b;
+}
+
 /** Push a JS value; returns nothing. Shared and cyclic LuaTables keep their shape. */
 export function pushLua(L: LuaState, v: LuaValue, seen?: Map<object, unknown>): void {
   lua.lua_checkstack(L, 4);
@@ -116,7 +128,7 @@ export function pushLua(L: LuaState, v: LuaValue, seen?: Map<object, unknown>): 
     for (const [k, val] of Object.entries(v)) {
       if (val === undefined) continue;
       pushLua(L, val, map);
-      lua.lua_setfield(L, t, k);
+      lua.lua_setfield(L, t, fieldName(k));
     }
   }
 }
