@@ -276,10 +276,10 @@ export class Computer {
   }
 
   /** Write text to a stdio target (streams directly, Lua handles through their write method). */
-  writeStream(target: Stdio | null, data: string | Uint8Array): void {
+  writeStream(target: Stdio | null, data: string | Uint8Array): void | Promise<void> {
     if (!target) return;
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    if (target.kind === 'stream') { target.sink?.write(bytes); return; }
+    if (target.kind === 'stream') return target.sink?.write(bytes);
     if (target.kind === 'tty') { target.tty.write(bytes); return; }
     const L = this.runtime.L;
     target.ref.push(L);

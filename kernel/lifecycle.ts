@@ -188,7 +188,9 @@ export class Lifecycle {
     if (!proc.alive) return;
     const c = this.c;
     if (completion.error !== undefined) {
-      c.writeStream(proc.stderr, `${completion.error}\n${completion.traceback ? completion.traceback + '\n' : ''}`);
+      try {
+        void c.writeStream(proc.stderr, `${completion.error}\n${completion.traceback ? completion.traceback + '\n' : ''}`);
+      } catch { /* stderr may be a pipe nobody reads any more */ }
       c.syslog(proc, 4, `Process ${proc.id} (${proc.name}) errored: ${completion.error}`);
     }
     for (const t of proc.threads.values()) this.killThread(t);

@@ -36,6 +36,9 @@ export class LuaRuntime {
   /** Coroutines being driven by a resume that is itself parked (preempted or in a syscall):
    * nobody else may resume them meanwhile. */
   private readonly busy = new Set<LuaState>();
+  /** Non-blocking syscalls that found they must wait after all (a full pipe): the state that made
+   * the call yields, and the kernel parks its thread on this promise (forwarded through user coroutines). */
+  readonly parked = new Map<LuaState, Promise<unknown>>();
   /** lua_State of each kernel thread, so user code cannot resume one. */
   readonly kernelThreads = new WeakMap<object, Thread>();
   private makeEnvRef!: LuaRef;
@@ -210,6 +213,15 @@ export class LuaRuntime {
       return 2;
     }
     lua.lua_settop(L, 0);
+    if ((results as unknown) instanceof Promise) {
+      if (!lua.lua_isyieldable(L)) {
+        lua.lua_pushboolean(L, false);
+        pushString(L, 'attempt to yield across a JS-call boundary');
+        return 2;
+      }
+      this.parked.set(L, results as unknown as Promise<unknown>);
+      return lua.lua_yield(L, 0);
+    }
     lua.lua_pushboolean(L, true);
     const vals = results ?? [];
     for (const v of vals) pushLua(L, v);
@@ -258,6 +270,20 @@ export class LuaRuntime {
       nargs = 0;
       if (status === LUA_YIELD) {
         const n = lua.lua_gettop(co);
+        const parked = this.parked.get(co);
+        if (parked) {
+          this.parked.delete(co);
+          if (lua.lua_isyieldable(L)) {
+            this.parked.set(L, parked);
+            this.busy.add(co);
+            return lua.lua_yieldk(L, 0, kind, this.continuation);
+          }
+          lua.lua_settop(co, 0);
+          lua.lua_pushboolean(co, false);
+          pushString(co, 'attempt to yield across a JS-call boundary');
+          nargs = 2;
+          continue;
+        }
         if (this.preempted.delete(co)) {
           // Forward the time slice to the kernel, then carry on with the coroutine.
           if (lua.lua_isyieldable(L)) {

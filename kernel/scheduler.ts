@@ -96,6 +96,8 @@ export class Scheduler {
     if (thread.status === 'dead' || !proc.alive) return;
     if (status === LUA_YIELD) {
       if (c.runtime.preempted.delete(T)) { thread.status = 'ready'; this.preemptions++; return; }
+      const parked = c.runtime.parked.get(T);
+      if (parked) { c.runtime.parked.delete(T); lua.lua_settop(T, 0); this.park(thread, parked, 'syscall'); return; }
       const n = lua.lua_gettop(T);
       const tag = n >= 1 && lua.lua_type(T, 1) === lua.LUA_TSTRING ? stringAt(T, 1) : null;
       if (tag === 'syscall' || tag === 'secure_syscall') { this.dispatch(thread, n); return; }
@@ -145,20 +147,23 @@ export class Scheduler {
       return;
     }
     if (thread.status === 'dead' || !thread.process.alive) return;
-    if (result instanceof Promise) {
-      thread.status = 'syscall';
-      const gen = thread.generation;
-      // Waits inside the World do not hold a virtual clock still; host I/O does, until it
-      // settles or the thread is killed (Lifecycle.killThread lets go of it).
-      thread.hostWait = !isKernelWait(result);
-      if (thread.hostWait) c.pendingAsync++;
-      result.then(
-        (values) => this.settle(thread, gen, okValues(values as LuaValue[] | void)),
-        (e) => this.settle(thread, gen, errorValues(c.errorMessage(name, e))),
-      );
-      return;
-    }
+    if (result instanceof Promise) { this.park(thread, result, name); return; }
     this.wake(thread, okValues(result as LuaValue[] | void));
+  }
+
+  /** Park a thread until a syscall's promise settles; it is resumed with (true, ...) or (false, msg). */
+  private park(thread: Thread, result: Promise<unknown>, name: string): void {
+    const c = this.c;
+    thread.status = 'syscall';
+    const gen = thread.generation;
+    // Waits inside the World do not hold a virtual clock still; host I/O does, until it
+    // settles or the thread is killed (Lifecycle.killThread lets go of it).
+    thread.hostWait = !isKernelWait(result);
+    if (thread.hostWait) c.pendingAsync++;
+    result.then(
+      (values) => this.settle(thread, gen, okValues(values as LuaValue[] | void)),
+      (e) => this.settle(thread, gen, errorValues(c.errorMessage(name, e))),
+    );
   }
 
   private settle(thread: Thread, gen: number, values: (T: LuaState) => number): void {

@@ -5,7 +5,8 @@ import type { LuaRef } from './vm/lua.js';
 import type { Tty } from './tty/tty.js';
 
 export interface ByteSink {
-  write(data: Uint8Array): void;
+  /** A promise when the sink is full: the writer waits until the data is in (pipes). */
+  write(data: Uint8Array): void | Promise<void>;
   readonly isTTY?: boolean;
   /** Reference counting for pipe ends: a process holding the stream retains it. */
   retain?(): void;

@@ -11,8 +11,10 @@ function lookup(proc: Process, pid: number): Process {
   return p;
 }
 
+/** How getpinfo shows a stdio slot: the terminal number for a TTY (Phoenix), else what it is. */
 function stdioNumber(s: Process['stdin']): LuaValue {
   if (!s) return undefined;
+  if (s.kind === 'tty') return s.tty.number || 'pty';
   return s.kind === 'stream' ? s.name : 'handle';
 }
 

@@ -73,6 +73,20 @@ export const syslogSyscalls = declare('syslog', [
     handler: (p, _t, target: string | number) => { p.computer.syslogService.close(p, target); },
   },
   {
+    name: 'readlog', args: ['name: string?', 'count: number?'], returns: 'table',
+    doc: 'The newest entries of a log (default "default"; at most count, default all kept — up to 1000) as {level, message, time, process, thread, category, module} tables, oldest first (cinder extension, for dmesg).',
+    handler: (p, _t, name: string | undefined, count: number | undefined) => {
+      const svc = p.computer.syslogService;
+      const log = name ?? 'default';
+      if (!svc.has(log)) throw new SyscallError('No such log');
+      const all = svc.entries(log);
+      const n = count === undefined ? all.length : Math.max(0, Math.floor(count));
+      return [all.slice(all.length - Math.min(n, all.length)).map((e) => ({
+        level: e.level, message: e.message, time: e.time, process: e.process, thread: e.thread, category: e.category, module: e.module,
+      }))];
+    },
+  },
+  {
     name: 'logtty', args: ['name: string', 'tty: number?', 'level: number?'], root: true, doc: 'Set the console TTY output of a log (root only).',
     handler: (p, _t, name: string, tty: number | undefined, lvl: number | undefined) => {
       wrap(() => p.computer.syslogService.setTTY(name, tty ?? 0, lvl ?? 1));

@@ -11,7 +11,7 @@ import { releaseStdio, retainStdio, type Stdio } from '../kernel/stdio.js';
 import { Tty, type KeyInput } from '../kernel/tty/tty.js';
 import { terminalMethods } from '../kernel/tty/objects.js';
 import { Screen } from '../kernel/tty/screen.js';
-import { Pipe } from '../kernel/pipe.js';
+import { Pipe, PipeError } from '../kernel/pipe.js';
 import { projectPath } from '../kernel/paths.js';
 import type { Process } from '../kernel/process.js';
 import type { Computer } from '../kernel/computer.js';
@@ -76,13 +76,28 @@ function textOfArgs(p: Process, count: number): Uint8Array {
   return Buffer.concat(parts);
 }
 
-function writeTo(p: Process, s: Stdio | null, data: Uint8Array, err: boolean): void {
-  if (s?.kind === 'tty') { if (err) s.tty.writeErr(data); else s.tty.write(data); return; }
+/** Write to a stdio target. A full pipe makes the writer wait; a pipe nobody reads raises SIGPIPE
+ * (which ends the writer unless it handles it; then the write fails with "Broken pipe"). */
+function writeTo(p: Process, s: Stdio | null, data: Uint8Array, err: boolean): LuaValue[] | Promise<LuaValue[]> {
+  if (s?.kind === 'tty') { if (err) s.tty.writeErr(data); else s.tty.write(data); return []; }
+  return waitOrPipe(p, () => p.computer.writeStream(s, data));
+}
+
+function waitOrPipe(p: Process, write: () => void | Promise<void>): LuaValue[] | Promise<LuaValue[]> {
   try {
-    p.computer.writeStream(s, data);
+    const r = write();
+    return r instanceof Promise ? kernelWait(r.then(() => [], (e) => brokenPipe(p, e))) : [];
   } catch (e) {
-    throw new SyscallError(e instanceof Error ? e.message : String(e));
+    return brokenPipe(p, e);
   }
+}
+
+function brokenPipe(p: Process, e: unknown): never {
+  if (e instanceof PipeError) {
+    p.computer.lifecycle.signal(p, 13);
+    throw new SyscallError('Broken pipe');
+  }
+  throw new SyscallError(e instanceof Error ? e.message : String(e));
 }
 
 async function readFrom(p: Process, s: Stdio | null, mode: 'line' | number): Promise<LuaValue[]> {
@@ -122,6 +137,8 @@ function toStdio(p: Process, v: LuaValue, slot: 'stdin' | 'stdout' | 'stderr'): 
   const c = p.computer;
   const b = bound(c);
   if (v === undefined || v === null) return null;
+  // "stdin"/"stdout"/"stderr": the caller's own current target (for 2>&1 and >&2).
+  if (v === 'stdin' || v === 'stdout' || v === 'stderr') return p[v];
   if (typeof v === 'number') {
     try { return { kind: 'tty', tty: c.consoles.get(v) }; } catch { throw new SyscallError(`No such terminal ${v}`); }
   }
@@ -267,11 +284,11 @@ function pipeEnd(p: Process, id: number, end: 'r' | 'w' | null) {
 export const terminalSyscalls = declare('terminal', [
   {
     name: 'write', args: ['...values: any'], doc: 'Write values (tostring\'d, joined with tabs) to stdout; ANSI escapes work on a terminal.',
-    handler: (p, _t, ...vals: LuaValue[]) => { writeTo(p, p.stdout, textOfArgs(p, vals.length), false); },
+    handler: (p, _t, ...vals: LuaValue[]) => writeTo(p, p.stdout, textOfArgs(p, vals.length), false),
   },
   {
     name: 'writeerr', args: ['...values: any'], doc: 'Write values to stderr (red on a terminal).',
-    handler: (p, _t, ...vals: LuaValue[]) => { writeTo(p, p.stderr, textOfArgs(p, vals.length), true); },
+    handler: (p, _t, ...vals: LuaValue[]) => writeTo(p, p.stderr, textOfArgs(p, vals.length), true),
   },
   {
     name: 'read', args: ['count: number'], returns: 'string | nil', blocking: true,
@@ -320,9 +337,9 @@ export const terminalSyscalls = declare('terminal', [
     },
   },
   {
-    name: 'capture', args: [], doc: 'Receive the stdin terminal\'s keyboard events even when another process is in front (line editors).',
+    name: 'capture', args: [], doc: 'Receive the keyboard events of the terminal (stdin\'s, else stdout\'s) even when another process is in front (line editors, pagers reading a pipe).',
     handler: (p) => {
-      const t = ttyOf(p.stdin);
+      const t = ttyOf(p.stdin) ?? ttyOf(p.stdout);
       if (!t) throw new SyscallError('Not a terminal');
       t.capturer = p;
       p.dependents.push(() => { if (t.capturer === p) t.capturer = null; });
@@ -330,11 +347,11 @@ export const terminalSyscalls = declare('terminal', [
   },
   {
     name: 'release', args: [], doc: 'Undo capture.',
-    handler: (p) => { const t = ttyOf(p.stdin); if (t && t.capturer === p) t.capturer = null; },
+    handler: (p) => { const t = ttyOf(p.stdin) ?? ttyOf(p.stdout); if (t && t.capturer === p) t.capturer = null; },
   },
   ...(['stdin', 'stdout', 'stderr'] as const).map((slot) => ({
-    name: slot, args: ['target: ref|number?'],
-    doc: `Redirect ${slot} to a virtual terminal number (1–8), a TTY from mktty, a pipe end, a handle table with ${slot === 'stdin' ? 'read/readLine' : 'write'} methods, or detach it with nil.`,
+    name: slot, args: ['target: ref|number|string?'],
+    doc: `Redirect ${slot} to a virtual terminal number (1–8), a TTY from mktty, a pipe end, a handle table with ${slot === 'stdin' ? 'read/readLine' : 'write'} methods, the caller's current "stdin", "stdout" or "stderr" (to copy a slot, as 2>&1 does), or detach it with nil.`,
     handler: (p: Process, _t: unknown, h: LuaValue) => { setStdio(p, slot, toStdio(p, h, slot)); },
   })),
   {
@@ -365,7 +382,7 @@ export const terminalSyscalls = declare('terminal', [
     name: '__pipewrite', args: ['id: number', 'data: bytes'], doc: 'Private: write to a pipe handle.',
     handler: (p, _t, id: number, data: Uint8Array) => {
       const e = pipeEnd(p, id, 'w');
-      try { e.pipe.write(data); } catch (err) { throw new SyscallError((err as Error).message); }
+      return waitOrPipe(p, () => e.pipe.write(data));
     },
   },
   {

@@ -312,3 +312,14 @@ describe('the Lua sandbox', () => {
     expect(out.slice(1).join('\n')).toMatch(/^false\tmodule 'nope\.missing' not found:\n\tno field package\.preload\['nope\.missing'\]\n\tno file '\/lib\/nope\/missing\.lua'/);
   });
 });
+
+describe('os.execute', () => {
+  it('runs a command with the shell and returns its status', async () => {
+    const r = await runLua(`
+      print(os.execute())
+      print(os.execute("echo from the shell"))
+      print(os.execute("exit 3"))
+      print(os.execute("no-such-command-here 2>/dev/null"))`);
+    expect(r.stdout).toBe('true\nfrom the shell\ntrue\texit\t0\nnil\texit\t3\nnil\texit\t127\n');
+  });
+});

@@ -357,3 +357,15 @@ describe('semaphores', () => {
     expect(r.stdout).toBe(lines('true', 'after\t1\t0'));
   });
 });
+
+describe('readlog', () => {
+  it('returns the newest entries of a log, oldest first', async () => {
+    const r = await runLua(`
+      local function sys(n, ...) local t = table.pack(coroutine.yield("syscall", n, ...)) if not t[1] then error(t[2], 2) end return table.unpack(t, 2, t.n) end
+      sys("syslog", {level = 3}, "first") sys("syslog", "second")
+      local e = sys("readlog", nil, 2)
+      print(#e, e[1].message, e[1].level, e[2].message, e[2].level)
+      print(pcall(sys, "readlog", "nope"))`);
+    expect(r.stdout).toBe('2\tfirst\t3\tsecond\t1\nfalse\tNo such log\n');
+  });
+});

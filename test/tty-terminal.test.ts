@@ -140,9 +140,36 @@ describe('pipes', () => {
     expect(r.stdout).toBe('HELLO PIPES\n');
   });
 
-  test('writing to a pipe nobody reads fails', async () => {
-    const r = await runLua(SYS + `local rd, wr = sys("pipe") rd.close() print(pcall(wr.write, "x"))`);
+  test('writing to a pipe nobody reads raises SIGPIPE: the writer ends with 141', async () => {
+    const r = await runLua(SYS + `local rd, wr = sys("pipe") rd.close() wr.write("x") print("not reached")`);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(141);
+  });
+
+  test('with a SIGPIPE handler the write fails with "Broken pipe"', async () => {
+    const r = await runLua(SYS + `sys("signal", 13, function() end) local rd, wr = sys("pipe") rd.close() print(pcall(wr.write, "x"))`);
     expect(r.stdout).toMatch(/^false\t.*Broken pipe\n$/);
+  });
+
+  test('a writer waits while the pipe is full (3 MiB through a 1 MiB pipe)', async () => {
+    const r = await runLua(SYS + `
+      local rd, wr = sys("pipe")
+      sys("fork", function()
+        sys("stdout", wr)
+        local chunk = ("x"):rep(1023) .. "\\n"
+        for i = 1, 3 * 1024 do sys("write", chunk) end
+      end)
+      wr.close()
+      local n, lines = 0, 0
+      while true do local l = rd.readLine() if not l then break end n = n + #l + 1 lines = lines + 1 end
+      print(n, lines)`);
+    expect(r.stdout).toBe(`${3 * 1024 * 1024}\t${3 * 1024}\n`);
+  });
+
+  test('stdout("stderr") copies a slot (2>&1)', async () => {
+    const r = await runLua(SYS + `sys("stderr", "stdout") sys("writeerr", "to stdout\\n")`);
+    expect(r.stdout).toBe('to stdout\n');
+    expect(r.stderr).toBe('');
   });
 });
 

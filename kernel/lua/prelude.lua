@@ -319,9 +319,23 @@ return function(info)
   function os.tmpname()
     return sformat("/tmp/lua_%08x", floor(K.random() * 0x7fffffff))
   end
+  -- Runs the command with the shell (/rom/bin/sh.lua -c), waits for it, and puts back the
+  -- events that arrived meanwhile.
   function os.execute(cmd)
-    if cmd == nil then return false end
-    return nil, "exit", 127
+    if cmd == nil then return true end
+    if type(cmd) ~= "string" then error("bad argument #1 to 'execute' (string expected, got " .. type(cmd) .. ")", 2) end
+    local pid = sys("fork", function() sys("exec", "/rom/bin/sh.lua", "-c", cmd) end, "sh")
+    local kept = {}
+    while true do
+      local ev, p = kyield()
+      if ev == "process_complete" and type(p) == "table" and p.id == pid then
+        for _, e in ipairs(kept) do sys("queueEvent", e[1], e[2]) end
+        if p.signal then return nil, "signal", p.signal end
+        local code = p.result or 0
+        return code == 0 or nil, "exit", code
+      end
+      kept[#kept + 1] = { ev, p }
+    end
   end
   function os.setlocale(l) if l == nil or l == "" or l == "C" then return "C" end return nil end
   env.os = os

@@ -43,8 +43,6 @@ local function outw(s) syscall.write(s) end
 
 local function shellError(msg) errw(S.name .. ": " .. msg .. "\n") end
 
-local BUILTIN_SET = {}
-
 ------------------------------------------------------------------------------
 -- Lexer
 ------------------------------------------------------------------------------
@@ -806,12 +804,6 @@ local function statOf(path)
     return nil
 end
 
-local function absPath(path)
-    if path:sub(1, 1) == "/" then return path end
-    local cwd = syscall.getcwd()
-    return (cwd == "/" and "" or cwd) .. "/" .. path
-end
-
 -- Find a command: returns path, or nil, message, status.
 local function findCommand(name)
     if name:find("/", 1, true) then
@@ -1560,7 +1552,6 @@ builtins["exec"] = function(args, io)
     return 126
 end
 
-for k in pairs(builtins) do BUILTIN_SET[k] = true end
 
 ------------------------------------------------------------------------------
 -- Execution
