@@ -2,7 +2,8 @@
 // (exec with .lua fallback, shebangs, execute permission), completion and
 // reaping, and signals with their default actions (reference/phoenix.md
 // §1.3, §1.7).
-import { cloneFunction, lauxlib, lua, LuaRef, LUA_OK, refAt, stringAt, to_luastring } from './vm/lua.js';
+import { cloneFunction, lua, LuaRef, LUA_OK, refAt, stringAt } from './vm/lua.js';
+import { loadText } from './vm/chunks.js';
 import { LuaTable, LuaValue } from './vm/values.js';
 import { SyscallError } from '../syscalls/types.js';
 import { Completion, Process, Thread } from './process.js';
@@ -120,7 +121,7 @@ export class Lifecycle {
     }
     const L = c.runtime.L;
     if (data[0] === 0x1b) throw new SyscallError(`${path}: attempt to load a binary chunk`);
-    if (lauxlib.luaL_loadbufferx(L, data, data.length, to_luastring('@' + abs), to_luastring('t')) !== LUA_OK) {
+    if (loadText(L, data, '@' + abs) !== LUA_OK) {
       const msg = stringAt(L, -1);
       lua.lua_pop(L, 1);
       throw new SyscallError(msg);

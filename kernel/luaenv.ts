@@ -9,6 +9,10 @@ import { readArgs, SyscallError, type Syscall } from '../syscalls/types.js';
 import type { Thread } from './process.js';
 import { projectPath } from './paths.js';
 import { osDate } from './osdate.js';
+import { loadText } from './vm/chunks.js';
+
+let preludeSource: Buffer | null = null;
+const PRELUDE = () => (preludeSource ??= readFileSync(projectPath('kernel/lua/prelude.lua')));
 
 export interface RuntimeHost {
   syscalls: Map<string, Syscall>;
@@ -96,8 +100,7 @@ export class LuaRuntime {
     const statusRef = refAt(L, -1);
     lua.lua_pop(L, 2);
     this.origStatus = (L2: LuaState) => { statusRef.push(L2); lua.lua_insert(L2, 1); lua.lua_call(L2, 1, 1); return 1; };
-    const src = readFileSync(projectPath('kernel/lua/prelude.lua'));
-    if (lauxlib.luaL_loadbufferx(L, src, src.length, to_luastring('=kernel'), to_luastring('t')) !== LUA_OK) {
+    if (loadText(L, PRELUDE(), '=kernel') !== LUA_OK) {
       throw new Error(`prelude: ${stringAt(L, -1)}`);
     }
     const natives: Record<string, LuaValue> = {
@@ -112,6 +115,14 @@ export class LuaRuntime {
         return this.origStatus(L2);
       },
       date: (L2: LuaState) => osDate(L2, this.host.epoch('utc')),
+      // load(text, chunkname, env) through the shared compiled-chunk cache.
+      loadtext: (L2: LuaState) => {
+        const bytes = lauxlib.luaL_checklstring(L2, 1);
+        const name = lua.lua_isstring(L2, 2) ? stringAt(L2, 2) : '=(load)';
+        if (loadText(L2, bytes, name) !== LUA_OK) { lua.lua_pushnil(L2); lua.lua_insert(L2, -2); return 2; }
+        if (!lua.lua_isnone(L2, 3)) { lua.lua_pushvalue(L2, 3); if (lua.lua_setupvalue(L2, -2, 1) === null) lua.lua_pop(L2, 1); }
+        return 1;
+      },
       // fengari has no collector control; "count" reports the host heap in KiB (shared by all computers).
       collectgarbage: (L2: LuaState) => {
         const opt = lua.lua_isstring(L2, 1) ? stringAt(L2, 1) : 'collect';

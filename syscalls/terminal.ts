@@ -13,6 +13,10 @@ import { terminalMethods } from '../kernel/tty/objects.js';
 import { Screen } from '../kernel/tty/screen.js';
 import { Pipe, PipeError } from '../kernel/pipe.js';
 import { projectPath } from '../kernel/paths.js';
+import { loadText } from '../kernel/vm/chunks.js';
+
+let pipeSource: Buffer | null = null;
+const PIPE_LUA = () => (pipeSource ??= readFileSync(projectPath('kernel/lua/pipe.lua')));
 import type { Process } from '../kernel/process.js';
 import type { Computer } from '../kernel/computer.js';
 
@@ -253,8 +257,7 @@ function makePipe(p: Process): LuaValue[] {
   const b = bound(c);
   if (!b.makePipe) {
     const L = c.runtime.L;
-    const src = readFileSync(projectPath('kernel/lua/pipe.lua'));
-    if (lauxlib.luaL_loadbufferx(L, src, src.length, to_luastring('=pipe'), to_luastring('t')) !== LUA_OK || lua.lua_pcall(L, 0, 1, 0) !== LUA_OK) {
+    if (loadText(L, PIPE_LUA(), '=pipe') !== LUA_OK || lua.lua_pcall(L, 0, 1, 0) !== LUA_OK) {
       const msg = stringAt(L, -1); lua.lua_pop(L, 1);
       throw new Error(`pipe.lua: ${msg}`);
     }

@@ -10,7 +10,7 @@ local setmetatable, getmetatable, rawget, rawset, tonumber = setmetatable, getme
 local sformat, sgsub, sfind, ssub, srep, sbyte, schar, smatch, sgmatch = string.format, string.gsub, string.find, string.sub, string.rep, string.byte, string.char, string.match, string.gmatch
 local tconcat, tinsert, tunpack, tpack = table.concat, table.insert, table.unpack, table.pack
 local floor = math.floor
-local kyield, kresume, kwrap = K.yield, K.resume, K.wrap
+local kyield, kresume, kwrap, loadtext = K.yield, K.resume, K.wrap, K.loadtext
 local difftime = os.difftime
 local dsetmetatable = debug.setmetatable
 
@@ -208,6 +208,7 @@ return function(info)
     if mode ~= nil and not sfind(mode, "t", 1, true) then
       return nil, "attempt to load a text chunk (mode is '" .. mode .. "')"
     end
+    if type(chunk) == "string" then return loadtext(chunk, name or chunk, e) end
     return rawload(chunk, name, "t", e)
   end
 
@@ -217,7 +218,7 @@ return function(info)
     local data = h.readAll() or ""
     h.close()
     if ssub(data, 1, 2) == "#!" then data = "--" .. data end
-    return rawload(data, "@" .. path, "t", e or env)
+    return loadtext(data, "@" .. path, e or env)
   end
   env.loadfile = loadfile
   env.dofile = function(path)

@@ -7,7 +7,8 @@
 // lookup applies the rules to the resolved address.
 import http from 'node:http';
 import https from 'node:https';
-import fetch, { Response } from 'node-fetch';
+import type { Response } from 'node-fetch';
+import { loadFetch } from './lazy.js';
 import type { Process } from '../process.js';
 import { CINDER_VERSION } from '../version.js';
 import { HandleError, joinParts, NetHandle, Method } from './handles.js';
@@ -111,6 +112,7 @@ export class HttpHandle extends NetHandle {
     let reqBody: Buffer | undefined = body.length || !(method === 'GET' || method === 'HEAD') ? body : undefined;
     try {
       for (;;) {
+        const { default: fetch } = await loadFetch();
         const res = await fetch(url, {
           method, headers, body: reqBody, redirect: 'manual', signal: controller.signal as never, compress: true,
           agent: (u: URL) => (u.protocol === 'https:' ? httpsAgent : httpAgent),

@@ -5,7 +5,8 @@
 // connection reaches the listening process as network_request {uri, ip, handle}.
 import http from 'node:http';
 import net from 'node:net';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
+import { loadWs } from './lazy.js';
 import type { Computer } from '../computer.js';
 import type { Process } from '../process.js';
 import { SyscallError } from '../../syscalls/types.js';
@@ -163,7 +164,7 @@ export async function listenScheme(proc: Process, _uri: string, parsed: ParsedUR
   if (!proc.alive) { server.close(); throw new SyscallError('Process ended'); }
   const actual = (server.address() as net.AddressInfo).port;
   const ep: Endpoint = { key: keyOf(kind, host, actual), host, port: actual, server, slots: {} };
-  if (kind === 'http') ep.wss = new WebSocketServer({ noServer: true, maxPayload: netState(c).policy.maxWebsocketMessage });
+  if (kind === 'http') ep.wss = new (loadWs().WebSocketServer)({ noServer: true, maxPayload: netState(c).policy.maxWebsocketMessage });
   ep.wss?.on('error', () => { /* per-socket errors are handled by each handle */ });
   serve(ep, c);
   map.set(ep.key, ep);

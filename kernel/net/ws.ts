@@ -4,7 +4,10 @@
 // message (binary frames for the "binary" encoding, text frames for "utf8");
 // each received message stays whole in the buffer, so read("*a") returns the
 // next message. A close by the peer gives `closed` with its code and reason.
-import { WebSocket, type RawData } from 'ws';
+import type { WebSocket, RawData } from 'ws';
+import { loadWs } from './lazy.js';
+
+const WS_CONNECTING = 0, WS_OPEN = 1;
 import type { Process } from '../process.js';
 import { HandleError, Method, MethodArgs, NetHandle } from './handles.js';
 import { ReadBuffer } from './buffer.js';
@@ -99,9 +102,9 @@ export class WsHandle extends NetHandle {
   }
 
   protected abort(): void {
-    if (this.sock.readyState === WebSocket.OPEN) {
+    if (this.sock.readyState === WS_OPEN) {
       try { this.sock.close(this.closeCodeToSend, this.closeReasonToSend); } catch { this.sock.terminate(); }
-    } else if (this.sock.readyState === WebSocket.CONNECTING) {
+    } else if (this.sock.readyState === WS_CONNECTING) {
       this.sock.terminate();
     }
   }
@@ -136,7 +139,7 @@ export const wsScheme: SchemeHandler = {
     const lookup = (h: string, o: unknown, cb: unknown) => policyLookup(st.policy)(h, o, cb as never);
     let sock: WebSocket;
     try {
-      sock = new WebSocket(u.href, {
+      sock = new (loadWs().WebSocket)(u.href, {
         headers, lookup: lookup as never, handshakeTimeout: opts.timeout ?? st.policy.timeout,
         maxPayload: st.policy.maxWebsocketMessage, followRedirects: false, ca: st.policy.ca,
       });

@@ -1,0 +1,21 @@
+// HTTP and WebSocket libraries are loaded on first use: most programs never
+// touch the network, and loading them up front costs `cinder run` ~50 ms.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+type NodeFetch = typeof import('node-fetch');
+type Ws = typeof import('ws');
+
+let fetchModule: Promise<NodeFetch> | null = null;
+let wsModule: Ws | null = null;
+
+/** node-fetch (ESM only, so asynchronous). */
+export function loadFetch(): Promise<NodeFetch> {
+  return (fetchModule ??= import('node-fetch'));
+}
+
+/** ws (CommonJS, so it can be loaded synchronously where a handle is made at once). */
+export function loadWs(): Ws {
+  return (wsModule ??= require('ws') as Ws);
+}
