@@ -11,6 +11,7 @@
 //     the prompt.                                        Target: ≤ 500 ms.
 // Each case: one warm-up, then RUNS timed runs; the median is reported.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { World } from '../kernel/world.js';
@@ -85,6 +86,27 @@ async function bootToPrompt(): Promise<{ ms: number; computer: Computer; world: 
   return { ms, computer, world, dir };
 }
 
+/** The whole `cinder boot` process in tmux, until the prompt is on the host screen (null without tmux). */
+async function bootProcessToPrompt(): Promise<number | null> {
+  if (spawnSync('tmux', ['-V']).status !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'cinder-bench-'));
+  const session = `cinder-bench-${process.pid}`;
+  const cinder = new URL('../bin/cinder.js', import.meta.url).pathname;
+  try {
+    const start = performance.now();
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '80', '-y', '24', `node ${cinder} boot --data ${dir}`]);
+    for (;;) {
+      const screen = execFileSync('tmux', ['capture-pane', '-t', session, '-p'], { encoding: 'utf8' });
+      if (/@cinder:.*#/.test(screen)) return performance.now() - start;
+      if (performance.now() - start > 20_000) throw new Error(`no prompt:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function keyToEcho(): Promise<number> {
   const { computer, world, dir } = await bootToPrompt();
   try {
@@ -115,7 +137,13 @@ async function main(): Promise<void> {
   const boots: number[] = [];
   for (let i = 0; i < RUNS; i++) { const b = await bootToPrompt(); boots.push(b.ms); b.world.shutdown(); rmSync(b.dir, { recursive: true, force: true }); }
   const boot = median(boots);
-  results.push(['boot to the shell prompt (in process)', `${boot.toFixed(1)} ms`, '≤ 500 ms', boot <= 500]);
+  results.push(['boot to the shell prompt (in process, warm)', `${boot.toFixed(1)} ms`, '≤ 500 ms', boot <= 500]);
+  const procBoots: number[] = [];
+  for (let i = 0; i < RUNS; i++) { const t = await bootProcessToPrompt(); if (t !== null) procBoots.push(t); }
+  if (procBoots.length) {
+    const pb = median(procBoots);
+    results.push(['`cinder boot` process start to the prompt on screen (tmux)', `${pb.toFixed(0)} ms`, '≤ 500 ms', pb <= 500]);
+  }
 
   const lat: number[] = [];
   for (let i = 0; i < RUNS; i++) lat.push(await keyToEcho());
