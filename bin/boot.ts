@@ -85,12 +85,14 @@ export async function bootCommand(argv: string[]): Promise<number> {
   process.on('uncaughtException', onCrash);
   process.on('exit', restore);
 
-  const start = () => {
-    computer = world.addComputer({ id, termSize: size });
-    computer.consoles.onRedraw = scheduleDraw;
+  // Every boot of the computer (the first, and each reboot) gets the screen and keyboard.
+  world.onBooted((c) => {
+    if (c.id !== id) return;
+    computer = c;
+    c.consoles.onRedraw = scheduleDraw;
     renderer.invalidate();
     scheduleDraw();
-  };
+  });
 
   stdin.setRawMode(true);
   stdin.resume();
@@ -106,11 +108,11 @@ export async function bootCommand(argv: string[]): Promise<number> {
 
   let code = 0;
   try {
-    start();
+    world.addComputer({ id, termSize: size });
     for (;;) {
       await world.run({ keepAlive: true, until: () => quit || computer.halted !== null });
       if (quit) { computer.shutdown('quit'); break; }
-      if (computer.halted === 'reboot') { world.removeComputer(id); start(); continue; }
+      if (computer.halted === 'reboot') { world.restart(id); continue; }
       if (computer.halted?.startsWith('panic')) code = 1;
       break;
     }

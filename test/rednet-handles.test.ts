@@ -228,6 +228,15 @@ describe('rednet across networks', () => {
     expect(r2.result()).toMatch(/^Repeating between 2 modems: \/left, \/right\nRepeated \d+ messages\n$/);
   });
 
+  it('rednet-chat: says its messages and prints what the others say', async () => {
+    const { world, c } = setupNet({ air: { kind: 'wireless' } }, { 1: { modems: [['top', 'air']] }, 2: { modems: [['top', 'air']] } });
+    const a = run(c(1), '/rom/bin/rednet-chat.lua', ['-n', 'ann', '-t', '5', '-w', '1', 'hello', 'how are you']);
+    const b = run(c(2), '/rom/bin/rednet-chat.lua', ['-n', 'bo', '-t', '5', '-w', '2', 'fine']);
+    await runAll(world, [a, b]);
+    expect(a.result()).toBe('<ann> * joined\n<ann> hello\n<ann> how are you\n<bo> * joined\n<bo> fine\n');
+    expect(b.result()).toBe('<ann> * joined\n<ann> hello\n<ann> how are you\n<bo> * joined\n<bo> fine\n');
+  });
+
   it('without a repeater nothing crosses', async () => {
     const { world, c } = topo();
     const rx = start(c(4), LUA_PRE + `

@@ -67,6 +67,21 @@ describe('cinder sim', () => {
     expect(readFileSync(join(d, '2.log'), 'utf8')).toBe('Repeating between 2 modems: /left, /right\n');
   });
 
+  it('--realtime runs on the wall clock; --watch shows one computer\'s screen', () => {
+    const t0 = Date.now();
+    const r = sim(example('chat'), '--realtime');
+    expect(r.code).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000); // alice waits 1 s before saying hello
+    expect(r.stdout).toContain('[1] alice: computer 2 says "hi alice!"');
+    const w = sim(example('chat'), '--watch', '2');
+    expect(w.code).toBe(0);
+    // Not a terminal: only the final screen, without escape sequences.
+    expect(w.stdout).toMatch(/^bob: alice \(computer 1, 22\.4 blocks away\) says "hel\nlo bob"\n/);
+    expect(w.stdout).toContain('-- computer 2 -- t=1.0s --');
+    expect(w.stdout).not.toContain('\x1b');
+    expect(sim(example('chat'), '--watch', '9').stderr).toContain('--watch 9: no computer with that ID');
+  });
+
   it('exits 2 with the bad fields named for an invalid topology, and 1 when a startup program fails', () => {
     const d = tmp();
     writeFileSync(join(d, 'bad.json'), JSON.stringify({ media: { air: { kind: 'wireless' } }, computers: [{ id: 1, modems: [{ side: 'top', medium: 'lan' }] }, { id: 1, position: 'here' }] }));
