@@ -8,7 +8,8 @@ import { rootComputerDriver, peripheralComputerDriver } from './computer.js';
 import { installRedstone } from './redstone.js';
 import { installLoopback } from './loopback.js';
 import { connectModem, modemDriver } from './modem.js';
-import { monitorDriver } from './monitor.js';
+import { monitorDriver, monitorState } from './monitor.js';
+import type { Tty } from '../kernel/tty/tty.js';
 import { printerDriver } from './printer.js';
 import { speakerDriver } from './speaker.js';
 import { driveDriver } from './drive.js';
@@ -20,6 +21,11 @@ export { networkOf } from './network.js';
 const trees = new WeakMap<Computer, DeviceTree>();
 
 /** The device tree of a computer, created with its built-in nodes on first use. */
+/** The terminal of a device that has one (a monitor), for stdin/stdout redirection. */
+export function ttyOfDevice(node: DeviceNode): Tty | null {
+  return node.hasType('monitor') ? monitorState(node).tty : null;
+}
+
 export function devicesOf(computer: Computer): DeviceTree {
   let t = trees.get(computer);
   if (!t) {

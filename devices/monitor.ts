@@ -4,6 +4,8 @@
 // width, height}`. write() takes ANSI text; getLines() reads the screen back.
 import { DeviceError, DeviceNode, Driver } from './tree.js';
 import { Tty } from '../kernel/tty/tty.js';
+import { openExclusive } from '../kernel/tty/objects.js';
+import { LuaTable } from '../kernel/vm/values.js';
 
 /** Size in characters of a 3×2-block monitor at scale 1 (CC: Tweaked's 29×12 for that size). */
 const BASE_W = 29, BASE_H = 12;
@@ -49,8 +51,17 @@ export const monitorDriver: Driver = {
     },
     clear: (n) => { const t = monitorState(n).tty; t.screen.clear(); t.screen.cursorX = 0; t.screen.cursorY = 0; t.changed(); },
     getLines: (n) => [monitorLines(n)],
-    termctl: () => [undefined],
-    openterm: () => { throw new DeviceError('Not supported: monitors have no TTY yet (use write)'); },
-    opengfx: () => { throw new DeviceError('Not supported'); },
+    termctl: (n, _p, flags) => {
+      const t = monitorState(n).tty;
+      if (flags instanceof LuaTable) {
+        for (const k of Object.keys(t.flags) as Array<keyof Tty['flags']>) { const v = flags.get(k); if (typeof v === 'boolean') t.flags[k] = v; }
+      }
+      return [{ ...t.flags, hasgfx: false }];
+    },
+    openterm: (n, p) => {
+      if (!p) throw new DeviceError('No process');
+      return openExclusive(monitorState(n).tty, p);
+    },
+    opengfx: () => { throw new DeviceError('Not supported: cinder has no graphics mode'); },
   },
 };

@@ -9,7 +9,8 @@ import { LuaTable, LuaValue } from '../kernel/vm/values.js';
 import { luaMethod, tostringBytes, argBytes } from '../kernel/vm/methods.js';
 import { releaseStdio, retainStdio, type Stdio } from '../kernel/stdio.js';
 import { Tty, type KeyInput } from '../kernel/tty/tty.js';
-import { terminalMethods } from '../kernel/tty/objects.js';
+import { openExclusive } from '../kernel/tty/objects.js';
+import { devicesOf, ttyOfDevice } from '../devices/index.js';
 import { Screen } from '../kernel/tty/screen.js';
 import { Pipe, PipeError } from '../kernel/pipe.js';
 import { projectPath } from '../kernel/paths.js';
@@ -143,6 +144,14 @@ function toStdio(p: Process, v: LuaValue, slot: 'stdin' | 'stdout' | 'stderr'): 
   if (v === undefined || v === null) return null;
   // "stdin"/"stdout"/"stderr": the caller's own current target (for 2>&1 and >&2).
   if (v === 'stdin' || v === 'stdout' || v === 'stderr') return p[v];
+  // Any other string names a device with a terminal (a monitor), by path, UUID or name.
+  if (typeof v === 'string') {
+    const node = devicesOf(c).lookup(v)[0];
+    if (!node) throw new SyscallError('No such device');
+    const tty = ttyOfDevice(node);
+    if (!tty) throw new SyscallError('Not a terminal device');
+    return { kind: 'tty', tty };
+  }
   if (typeof v === 'number') {
     try { return { kind: 'tty', tty: c.consoles.get(v) }; } catch { throw new SyscallError(`No such terminal ${v}`); }
   }
@@ -187,21 +196,7 @@ function flagsTable(t: Tty): Record<string, LuaValue> {
 function openTerminal(p: Process): LuaValue[] {
   const tty = terminalOf(p);
   if (!tty) return [undefined, 'Not a terminal'];
-  if (tty.exclusive) {
-    if (tty.exclusive.owner === p && tty.exclusive.handle) return [tty.exclusive.handle];
-    if (tty.exclusive.owner.alive) return [undefined, 'Terminal is in use by another process'];
-  }
-  const screen = new Screen(tty.width, tty.height);
-  screen.fg = 0; screen.bg = 15; screen.clear();
-  const ex = { owner: p, screen, handle: null as LuaRef | null };
-  tty.exclusive = ex;
-  const live = () => { if (tty.exclusive !== ex) throw new SyscallError('attempt to use a closed terminal'); };
-  const methods = terminalMethods(() => ex.screen, () => tty.changed(), live);
-  methods.close = luaMethod('close', () => { live(); tty.closeExclusive(); });
-  ex.handle = p.computer.makeRef(methods);
-  p.dependents.push(() => { if (tty.exclusive === ex) tty.closeExclusive(); });
-  tty.changed();
-  return [ex.handle];
+  return openExclusive(tty, p);
 }
 
 const KEY_EVENTS = new Set(['char', 'key', 'key_up', 'paste']);
@@ -354,7 +349,7 @@ export const terminalSyscalls = declare('terminal', [
   },
   ...(['stdin', 'stdout', 'stderr'] as const).map((slot) => ({
     name: slot, args: ['target: ref|number|string?'],
-    doc: `Redirect ${slot} to a virtual terminal number (1–8), a TTY from mktty, a pipe end, a handle table with ${slot === 'stdin' ? 'read/readLine' : 'write'} methods, the caller's current "stdin", "stdout" or "stderr" (to copy a slot, as 2>&1 does), or detach it with nil.`,
+    doc: `Redirect ${slot} to a virtual terminal number (1–8), a TTY from mktty, a device with a terminal (a monitor: path, UUID or name), a pipe end, a handle table with ${slot === 'stdin' ? 'read/readLine' : 'write'} methods, the caller's current "stdin", "stdout" or "stderr" (to copy a slot, as 2>&1 does), or detach it with nil.`,
     handler: (p: Process, _t: unknown, h: LuaValue) => { setStdio(p, slot, toStdio(p, h, slot)); },
   })),
   {

@@ -222,6 +222,30 @@ describe('device tree', () => {
     expect(printerState(tree.byPath('/prn')!).pages).toEqual([{ title: 'T', lines: [' ab', ...Array(20).fill('')] }]);
   });
 
+  it('a monitor is a terminal: openterm, termctl, and stdout redirected to it', async () => {
+    let world!: ReturnType<typeof newWorld>;
+    const out = await lua(`
+      local t = sys.devcall("/mon", "openterm")
+      t:setCursorPos(1, 2) t:write("exclusive")
+      eq(sys.devcall("/mon", "openterm"), t, "the same Terminal again")
+      t:close()
+      eq(sys.devcall("/mon", "termctl").echo, true)
+      local pid = sys.fork(function() sys.stdout("/mon") print("printed on the monitor") end)
+      repeat local e, p = coroutine.yield() until e == "process_complete"
+      fails("Not a terminal device", sys.stdout, "/prn")
+      print("ok")
+    `, {
+      setup: (w) => {
+        world = w;
+        const c = w.computers.get(5)!;
+        attachPeripheral(c, 'mon', 'monitor');
+        attachPeripheral(c, 'prn', 'printer');
+      },
+    });
+    expect(out).toBe('ok\n');
+    expect(monitorText(devicesOf(world.computers.get(5)!).byPath('/mon')!)).toBe('printed on the monitor');
+  });
+
   it('the computer driver: label, reboot through the World, peripheral computers', async () => {
     const { world, c } = setupNet({}, { 1: {}, 2: {} });
     attachPeripheral(c(1), 'back', 'computer', [2]);

@@ -1,10 +1,12 @@
 // The Lua objects of the terminal API: the exclusive Terminal returned by
 // openterm (CC term-like methods; colours are indices 0–15) and pseudo-TTYs
 // from mktty. Method syntax (`t:write(s)`) and dot syntax both work.
-import { LuaState } from '../vm/lua.js';
+import { LuaRef, LuaState } from '../vm/lua.js';
 import { argBoolean, argBytes, argNumber, argString, ArgError, luaMethod, MethodError, optNumber, tostringBytes } from '../vm/methods.js';
 import type { JsFunction, LuaValue } from '../vm/values.js';
 import { Screen } from './screen.js';
+import type { Tty } from './tty.js';
+import type { Process } from '../process.js';
 import { DEFAULT_PALETTE } from './palette.js';
 
 function colorArg(L: LuaState, idx: number, argn: number): number {
@@ -66,3 +68,24 @@ function rgbOf(rgb: number): number[] {
   return [((rgb >> 16) & 255) / 255, ((rgb >> 8) & 255) / 255, (rgb & 255) / 255];
 }
 
+
+
+/** openterm: exclusive use of `tty` by `owner` (the same object again for the same owner).
+ * Returns [Terminal] or [nil, message]; the screen goes back to standard mode on close or exit. */
+export function openExclusive(tty: Tty, owner: Process): LuaValue[] {
+  if (tty.exclusive) {
+    if (tty.exclusive.owner === owner && tty.exclusive.handle) return [tty.exclusive.handle];
+    if (tty.exclusive.owner.alive) return [undefined, 'Terminal is in use by another process'];
+  }
+  const screen = new Screen(tty.width, tty.height);
+  screen.fg = 0; screen.bg = 15; screen.clear();
+  const ex = { owner, screen, handle: null as LuaRef | null };
+  tty.exclusive = ex;
+  const live = () => { if (tty.exclusive !== ex) throw new MethodError('attempt to use a closed terminal'); };
+  const methods = terminalMethods(() => ex.screen, () => tty.changed(), live);
+  methods.close = luaMethod('close', () => { live(); tty.closeExclusive(); });
+  ex.handle = owner.computer.makeRef(methods);
+  owner.dependents.push(() => { if (tty.exclusive === ex) tty.closeExclusive(); });
+  tty.changed();
+  return [ex.handle];
+}
