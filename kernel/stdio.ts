@@ -54,15 +54,21 @@ export class MemorySink implements ByteSink {
   text(): string { return this.bytes().toString('utf8'); }
 }
 
-/** A source fed by pushes (host stdin, tests typing input); `end()` marks EOF. */
+/** A byte queue read as a source: fed by pushes (host stdin, tests, pipes); `end()` marks EOF. */
 export class QueueSource implements ByteSource {
   private buf = Buffer.alloc(0);
   private ended = false;
   private waiters: Array<() => void> = [];
+  /** Called whenever bytes are taken out (a pipe lets waiting writers in). */
+  onDrain: (() => void) | null = null;
+  /** readLine hands over a buffer this full even without a newline, rather than wait for ever. */
+  maxLine = Infinity;
   constructor(initial?: string | Uint8Array, end = false) {
     if (initial !== undefined) this.push(initial);
     if (end) this.end();
   }
+  get size(): number { return this.buf.length; }
+  get isEnded(): boolean { return this.ended; }
   push(data: string | Uint8Array): void {
     this.buf = Buffer.concat([this.buf, Buffer.from(data)]);
     this.flush();
@@ -70,25 +76,35 @@ export class QueueSource implements ByteSource {
   end(): void { this.ended = true; this.flush(); }
   private flush(): void { const w = this.waiters; this.waiters = []; w.forEach((f) => f()); }
   private wait(): Promise<void> { return new Promise((r) => this.waiters.push(r)); }
+  private take(n: number, skip = 0): Buffer {
+    const out = this.buf.subarray(0, n);
+    this.buf = this.buf.subarray(n + skip);
+    this.onDrain?.();
+    return out;
+  }
   async read(n: number): Promise<Uint8Array | null> {
     while (this.buf.length === 0 && !this.ended) await this.wait();
     if (this.buf.length === 0) return null;
-    const out = this.buf.subarray(0, Math.max(1, n));
-    this.buf = this.buf.subarray(out.length);
-    return out;
+    return this.take(Math.min(Math.max(1, n), this.buf.length));
   }
   async readLine(): Promise<Uint8Array | null> {
     for (;;) {
       const nl = this.buf.indexOf(10);
       if (nl >= 0) {
-        const line = this.buf.subarray(0, nl);
-        this.buf = this.buf.subarray(nl + 1);
+        const line = this.take(nl, 1);
         return line[line.length - 1] === 13 ? line.subarray(0, line.length - 1) : line;
       }
-      if (this.ended) {
-        if (this.buf.length === 0) return null;
-        const rest = this.buf; this.buf = Buffer.alloc(0); return rest;
-      }
+      if (this.ended) return this.buf.length ? this.take(this.buf.length) : null;
+      if (this.buf.length >= this.maxLine) return this.take(this.buf.length);
+      await this.wait();
+    }
+  }
+  /** Everything until the end of input. */
+  async readAll(): Promise<Uint8Array> {
+    const parts: Buffer[] = [];
+    for (;;) {
+      if (this.buf.length) parts.push(this.take(this.buf.length));
+      if (this.ended) return Buffer.concat(parts);
       await this.wait();
     }
   }

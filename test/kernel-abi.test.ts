@@ -1,25 +1,11 @@
 // The syscall ABI (reference/phoenix.md §1.4, §1.5) and syscalls made from
 // inside user coroutines, as Lua programs in a headless computer see them.
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runLua, type RunLuaOptions } from './helpers.js';
+import { cleanupTempDirs } from './helpers.js';
+import { lines, luaRunner } from './lua-prelude.js';
 
-// Raw ABI: sys raises on failure, try returns (ok, ...) as the yield does.
-const PRELUDE = `
-local function sys(name, ...)
-  local r = table.pack(coroutine.yield("syscall", name, ...))
-  if not r[1] then error(r[2], 2) end
-  return table.unpack(r, 2, r.n)
-end
-local function try(name, ...) return coroutine.yield("syscall", name, ...) end
-`;
+const lua = luaRunner();
 
-async function lua(src: string, opts: RunLuaOptions = {}) {
-  const r = await runLua(PRELUDE + src, opts);
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}\n--- stdout:\n${r.stdout}`);
-  return r;
-}
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
 
 afterAll(() => cleanupTempDirs());
 

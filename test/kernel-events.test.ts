@@ -1,39 +1,15 @@
 // Events, IPC, timers and signals (reference/phoenix.md §1.6–1.8, §2.2, §5.2).
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runLua, type RunLuaOptions } from './helpers.js';
+import { cleanupTempDirs, runLua } from './helpers.js';
+import { lines, luaRunner } from './lua-prelude.js';
 
-const PRELUDE = `
-local function sys(name, ...)
-  local r = table.pack(coroutine.yield("syscall", name, ...))
-  if not r[1] then error(r[2], 2) end
-  return table.unpack(r, 2, r.n)
-end
-local function try(name, ...) return coroutine.yield("syscall", name, ...) end
-local function waitfor(pid)
-  while true do
-    local e, p = coroutine.yield()
-    if e == "process_complete" and p.id == pid then return p end
-  end
-end
-local function dump(t)
-  local keys = {}
-  for k, v in pairs(t) do keys[#keys + 1] = tostring(k) .. "=" .. tostring(v) end
-  table.sort(keys)
-  return table.concat(keys, ",")
-end
+const lua = luaRunner(`
 local me = sys("getpid")
 -- Children call ready() once set up; the parent waits with awaitReady().
 local function ready() sys("sendEvent", me, "ready") end
 local function awaitReady() repeat local e = coroutine.yield() until e == "remote_event" end
-`;
+`);
 
-async function lua(src: string, opts: RunLuaOptions = {}) {
-  const r = await runLua(PRELUDE + src, opts);
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}\n--- stdout:\n${r.stdout}`);
-  return r;
-}
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
 
 afterAll(() => cleanupTempDirs());
 

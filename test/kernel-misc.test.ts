@@ -1,24 +1,11 @@
 // Miscellaneous syscalls (reference/phoenix.md §2.5) and the sandboxed Lua
 // standard library: time, dates, random numbers, load, removed functions.
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, newWorld, runLua, type RunLuaOptions } from './helpers.js';
+import { cleanupTempDirs, newWorld, runLua } from './helpers.js';
+import { lines, luaRunner } from './lua-prelude.js';
 
-const PRELUDE = `
-local function sys(name, ...)
-  local r = table.pack(coroutine.yield("syscall", name, ...))
-  if not r[1] then error(r[2], 2) end
-  return table.unpack(r, 2, r.n)
-end
-local function try(name, ...) return coroutine.yield("syscall", name, ...) end
-`;
+const lua = luaRunner();
 
-async function lua(src: string, opts: RunLuaOptions = {}) {
-  const r = await runLua(PRELUDE + src, opts);
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}\n--- stdout:\n${r.stdout}`);
-  return r;
-}
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
 
 afterAll(() => cleanupTempDirs());
 

@@ -1,30 +1,11 @@
 // Preemption and runaway programs (reference/phoenix.md §1.3 "Preemption",
 // reference/ecosystem.md: the fengari hook patch, sort comparators, memory).
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runLua, type RunLuaOptions } from './helpers.js';
+import { cleanupTempDirs, runLua } from './helpers.js';
+import { lines, luaRunner, LUA_PRELUDE } from './lua-prelude.js';
 
-const PRELUDE = `
-local function sys(name, ...)
-  local r = table.pack(coroutine.yield("syscall", name, ...))
-  if not r[1] then error(r[2], 2) end
-  return table.unpack(r, 2, r.n)
-end
-local function try(name, ...) return coroutine.yield("syscall", name, ...) end
-local function waitfor(pid)
-  while true do
-    local e, p = coroutine.yield()
-    if e == "process_complete" and p.id == pid then return p end
-  end
-end
-`;
+const lua = luaRunner();
 
-async function lua(src: string, opts: RunLuaOptions = {}) {
-  const r = await runLua(PRELUDE + src, opts);
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}\n--- stdout:\n${r.stdout}`);
-  return r;
-}
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
 
 afterAll(() => cleanupTempDirs());
 
@@ -105,7 +86,7 @@ describe('preemption', () => {
   });
 
   it('a coroutine preempted inside one thread\'s resume cannot be resumed by another', async () => {
-    const r = await runLua(PRELUDE + `
+    const r = await runLua(LUA_PRELUDE + `
       local co = coroutine.create(function()
         local s = 0
         for i = 1, 2e6 do s = s + 1 end

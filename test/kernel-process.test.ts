@@ -1,37 +1,11 @@
 // Processes and threads (reference/phoenix.md §1.3, §2.1): identity, users,
 // environment, fork/newthread, isolation of globals, completion, exec.
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runLua, type RunLuaOptions } from './helpers.js';
+import { cleanupTempDirs, runLua } from './helpers.js';
+import { lines, luaRunner } from './lua-prelude.js';
 
-const PRELUDE = `
-local function sys(name, ...)
-  local r = table.pack(coroutine.yield("syscall", name, ...))
-  if not r[1] then error(r[2], 2) end
-  return table.unpack(r, 2, r.n)
-end
-local function try(name, ...) return coroutine.yield("syscall", name, ...) end
-local function waitfor(pid)
-  while true do
-    local e, p = coroutine.yield()
-    if e == "process_complete" and p.id == pid then return p end
-  end
-end
-local function dump(t)
-  local keys = {}
-  for k, v in pairs(t) do keys[#keys + 1] = tostring(k) .. "=" .. tostring(v) end
-  table.sort(keys)
-  return table.concat(keys, ",")
-end
-local function writeFile(path, data) local f = sys("open", path, "w") f.write(data) f.close() end
-`;
+const lua = luaRunner();
 
-async function lua(src: string, opts: RunLuaOptions = {}) {
-  const r = await runLua(PRELUDE + src, opts);
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}\n--- stdout:\n${r.stdout}`);
-  return r;
-}
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
 
 afterAll(() => cleanupTempDirs());
 

@@ -1,21 +1,10 @@
 // The system logger (reference/phoenix.md §1.12, §2.7) and mutexes and
 // semaphores (§1.15, §2.8).
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runLua, type RunLuaOptions } from './helpers.js';
+import { cleanupTempDirs, runLua } from './helpers.js';
+import { lines, luaRunner } from './lua-prelude.js';
 
-const PRELUDE = `
-local function sys(name, ...)
-  local r = table.pack(coroutine.yield("syscall", name, ...))
-  if not r[1] then error(r[2], 2) end
-  return table.unpack(r, 2, r.n)
-end
-local function try(name, ...) return coroutine.yield("syscall", name, ...) end
-local function dump(t)
-  local keys = {}
-  for k, v in pairs(t) do keys[#keys + 1] = tostring(k) .. "=" .. tostring(v) end
-  table.sort(keys)
-  return table.concat(keys, ",")
-end
+const lua = luaRunner(`
 -- Print every queued event up to a marker (syslog events without their time).
 local function drain()
   sys("queueEvent", "--end--")
@@ -26,13 +15,7 @@ local function drain()
     print(e, dump(p))
   end
 end
-`;
-
-async function lua(src: string, opts: RunLuaOptions = {}) {
-  const r = await runLua(PRELUDE + src, opts);
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}\n--- stdout:\n${r.stdout}`);
-  return r;
-}
+`);
 
 /** Fail fast (in real time) when a run hangs instead of waiting for vitest's timeout. */
 function deadline<T>(p: Promise<T>, ms = 5000): Promise<T> {
@@ -43,8 +26,6 @@ function deadline<T>(p: Promise<T>, ms = 5000): Promise<T> {
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
 
 afterAll(() => cleanupTempDirs());
 

@@ -2,25 +2,12 @@
 // writeerr, read, readline, istty, redirection to Lua handles, and the io
 // library and print built on them.
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runLua, type RunLuaOptions } from './helpers.js';
+import { cleanupTempDirs, runLua } from './helpers.js';
+import { lines, luaRunner } from './lua-prelude.js';
 import { QueueSource } from '../kernel/stdio.js';
 
-const PRELUDE = `
-local function sys(name, ...)
-  local r = table.pack(coroutine.yield("syscall", name, ...))
-  if not r[1] then error(r[2], 2) end
-  return table.unpack(r, 2, r.n)
-end
-local function try(name, ...) return coroutine.yield("syscall", name, ...) end
-`;
+const lua = luaRunner();
 
-async function lua(src: string, opts: RunLuaOptions = {}) {
-  const r = await runLua(PRELUDE + src, opts);
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}\n--- stdout:\n${r.stdout}`);
-  return r;
-}
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
 
 /** Fail fast (in real time) when a run hangs instead of waiting for vitest's timeout. */
 function deadline<T>(p: Promise<T>, ms = 5000): Promise<T> {
