@@ -95,6 +95,14 @@ describe('host renderer', () => {
     expect(term.buffer.active.getLine(9)!.translateToString(true)).toContain('too small');
   });
 
+  test('a host window of 10×5 clips the screen and says so, without throwing', async () => {
+    const s = new Screen(51, 19);
+    s.writeAt(enc('hello world'));
+    const { term } = await render(s, 10, 5);
+    expect(term.buffer.active.getLine(0)!.translateToString(true)).toBe('hello worl');
+    expect(term.buffer.active.getLine(4)!.translateToString(true)).toContain('Window');
+  });
+
   test('256-colour fallback', async () => {
     const s = new Screen(51, 19);
     s.writeAt(enc('x'));

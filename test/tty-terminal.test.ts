@@ -62,6 +62,15 @@ describe('line discipline', () => {
   });
 });
 
+describe('floods', () => {
+  test('a program flooding the terminal finishes, and the screen shows its last lines', async () => {
+    const s = await startOnTTY(SYS + `for i = 1, 20000 do sys("write", "line " .. i .. "\\n") end`);
+    await s.settle(60_000);
+    expect(s.exited).toBe(true);
+    expect(s.text().split('\n').filter(Boolean).slice(-2)).toEqual(['line 19999', 'line 20000']);
+  });
+});
+
 describe('terminal objects', () => {
   test('openterm gives an exclusive screen; closing shows the standard screen again', async () => {
     const s = await startOnTTY(SYS + `print("standard") local t = sys("openterm") t:setCursorPos(2, 3) t:setTextColor(14) t:write("exclusive") sys("write", "hidden") coroutine.yield() t:close() print("back")`);
