@@ -14,89 +14,36 @@ local concat, sort = table.concat, table.sort
 local filesystem = {}
 
 --- open(path, mode = "r") -> handle | nil, err
-function filesystem.open(path, mode)
-    expect(1, path, "string")
-    expect(2, mode, "string", "nil")
-    return syscall.open(path, mode)
-end
+filesystem.open = util.checked("open", {"string"}, {"string", "nil"})
 --- list(path) -> names
-function filesystem.list(path)
-    expect(1, path, "string")
-    return syscall.list(path)
-end
+filesystem.list = util.checked("list", {"string"})
 --- stat(path, nolink?) -> FileStat | nil, err
-function filesystem.stat(path, nolink)
-    expect(1, path, "string")
-    expect(2, nolink, "boolean", "nil")
-    return syscall.stat(path, nolink)
-end
+filesystem.stat = util.checked("stat", {"string"}, {"boolean", "nil"})
 --- remove(path): recursive; a missing path is a no-op
-function filesystem.remove(path)
-    expect(1, path, "string")
-    return syscall.remove(path)
-end
+filesystem.remove = util.checked("remove", {"string"})
 --- rename(from, to): same mount only
-function filesystem.rename(from, to)
-    expect(1, from, "string")
-    expect(2, to, "string")
-    return syscall.rename(from, to)
-end
+filesystem.rename = util.checked("rename", {"string"}, {"string"})
 --- mkdir(path): creates parents
-function filesystem.mkdir(path)
-    expect(1, path, "string")
-    return syscall.mkdir(path)
-end
+filesystem.mkdir = util.checked("mkdir", {"string"})
 --- link(path, location): create a symbolic link at `path` pointing to
 -- `location` (a relative location is relative to the link's directory)
-function filesystem.link(path, location)
-    expect(1, path, "string")
-    expect(2, location, "string")
-    return syscall.link(path, location)
-end
+filesystem.link = util.checked("link", {"string"}, {"string"})
 --- mkfifo(path)
-function filesystem.mkfifo(path)
-    expect(1, path, "string")
-    return syscall.mkfifo(path)
-end
+filesystem.mkfifo = util.checked("mkfifo", {"string"})
 --- chmod(path, user|nil, mode)
-function filesystem.chmod(path, user, mode)
-    expect(1, path, "string")
-    expect(2, user, "string", "nil")
-    expect(3, mode, "number", "string", "table")
-    return syscall.chmod(path, user, mode)
-end
+filesystem.chmod = util.checked("chmod", {"string"}, {"string", "nil"}, {"number", "string", "table"})
 --- chown(path, user)
-function filesystem.chown(path, user)
-    expect(1, path, "string")
-    expect(2, user, "string")
-    return syscall.chown(path, user)
-end
+filesystem.chown = util.checked("chown", {"string"}, {"string"})
 --- chroot(path) (root only)
-function filesystem.chroot(path)
-    expect(1, path, "string")
-    return syscall.chroot(path)
-end
+filesystem.chroot = util.checked("chroot", {"string"})
 --- mount(type, src, dest, options?)
-function filesystem.mount(fstype, src, dest, options)
-    expect(1, fstype, "string")
-    expect(2, src, "string")
-    expect(3, dest, "string")
-    expect(4, options, "table", "nil")
-    return syscall.mount(fstype, src, dest, options)
-end
+filesystem.mount = util.checked("mount", {"string"}, {"string"}, {"string"}, {"table", "nil"})
 --- unmount(path)
-function filesystem.unmount(path)
-    expect(1, path, "string")
-    return syscall.unmount(path)
-end
+filesystem.unmount = util.checked("unmount", {"string"})
 --- mountlist() -> {path, type, source, options}[]
 function filesystem.mountlist() return syscall.mountlist() end
 --- fsevent(path, enabled?)
-function filesystem.fsevent(path, enabled)
-    expect(1, path, "string")
-    expect(2, enabled, "boolean", "nil")
-    return syscall.fsevent(path, enabled)
-end
+filesystem.fsevent = util.checked("fsevent", {"string"}, {"boolean", "nil"})
 
 -- path helpers -------------------------------------------------------------
 

@@ -20,18 +20,10 @@ ipc.signal = {
 }
 
 --- kill(pid, sig): send a signal.
-function ipc.kill(pid, sig)
-    expect(1, pid, "number")
-    expect(2, sig, "number")
-    return syscall.kill(pid, sig)
-end
+ipc.kill = util.checked("kill", {"number"}, {"number"})
 
 --- sigaction(sig, fn|nil): install or remove a signal handler fn(sig, err?).
-function ipc.sigaction(sig, fn)
-    expect(1, sig, "number")
-    expect(2, fn, "function", "nil")
-    return syscall.signal(sig, fn)
-end
+ipc.sigaction = util.checked("signal", {"number"}, {"function", "nil"})
 
 --- sendEvent(pid, name, param) -> boolean: post remote_event {sender, type, data}.
 function ipc.sendEvent(pid, name, param)
@@ -41,16 +33,10 @@ function ipc.sendEvent(pid, name, param)
 end
 
 --- register(name) -> boolean: claim a service name for this process.
-function ipc.register(name)
-    expect(1, name, "string")
-    return syscall.register(name)
-end
+ipc.register = util.checked("register", {"string"})
 
 --- lookup(name) -> pid | nil
-function ipc.lookup(name)
-    expect(1, name, "string")
-    return syscall.lookup(name)
-end
+ipc.lookup = util.checked("lookup", {"string"})
 
 --- sendServiceEvent(service, name, param) -> boolean: false when no process
 -- has registered the service.

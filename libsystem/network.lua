@@ -98,22 +98,13 @@ function network.connect(options)
 end
 
 --- checkURI(uri) -> boolean
-function network.checkURI(uri)
-    expect(1, uri, "string")
-    return syscall.checkuri(uri)
-end
+network.checkURI = util.checked("checkuri", {"string"})
 
 --- listen(uri) -> the URI listened on (port 0 picks a free port)
-function network.listen(uri)
-    expect(1, uri, "string")
-    return syscall.listen(uri)
-end
+network.listen = util.checked("listen", {"string"})
 
 --- unlisten(uri)
-function network.unlisten(uri)
-    expect(1, uri, "string")
-    return syscall.unlisten(uri)
-end
+network.unlisten = util.checked("unlisten", {"string"})
 
 local yield = coroutine.yield
 

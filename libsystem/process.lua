@@ -20,10 +20,7 @@ function process.getppid() return syscall.getppid() end
 --- getuser() -> user, realuser?
 function process.getuser() return syscall.getuser() end
 --- setuser(user) (root only)
-function process.setuser(user)
-    expect(1, user, "string")
-    return syscall.setuser(user)
-end
+process.setuser = util.checked("setuser", {"string"})
 --- clock() -> CPU seconds used
 function process.clock() return syscall.clock() end
 --- getenv() -> the live environment-variable table
@@ -35,38 +32,22 @@ function process.getname() return syscall.getname() end
 --- getcwd() -> working directory
 function process.getcwd() return syscall.getcwd() end
 --- chdir(dir) -> true | false, err
-function process.chdir(dir)
-    expect(1, dir, "string")
-    return syscall.chdir(dir)
-end
+process.chdir = util.checked("chdir", {"string"})
 --- newthread(fn, ...) -> thread id
 function process.newthread(fn, ...)
     expect(1, fn, "function")
     return syscall.newthread(fn, ...)
 end
 --- exit(code?) never returns
-function process.exit(code)
-    expect(1, code, "number", "nil")
-    return syscall.exit(code)
-end
+process.exit = util.checked("exit", {"number", "nil"})
 --- atexit(fn)
-function process.atexit(fn)
-    expect(1, fn, "function")
-    return syscall.atexit(fn)
-end
+process.atexit = util.checked("atexit", {"function"})
 --- getplist() -> sorted pid list
 function process.getplist() return syscall.getplist() end
 --- getpinfo(pid) -> info | nil, err
-function process.getpinfo(pid)
-    expect(1, pid, "number")
-    return syscall.getpinfo(pid)
-end
+process.getpinfo = util.checked("getpinfo", {"number"})
 --- nice(level, pid?)
-function process.nice(level, pid)
-    expect(1, level, "number")
-    expect(2, pid, "number", "nil")
-    return syscall.nice(level, pid)
-end
+process.nice = util.checked("nice", {"number"}, {"number", "nil"})
 
 --- fork(fn, name?, ...) -> pid: run fn in a new process (fresh globals).
 function process.fork(fn, name, ...)

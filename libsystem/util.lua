@@ -48,6 +48,19 @@ local syscall = setmetatable({}, {
 })
 util.syscall = syscall
 
+--- checked(name, types1, types2, ...) -> function: a wrapper of syscall `name`
+-- that checks argument i with expect against the type names in `typesI`
+-- (the one-line wrappers most libsystem functions are).
+function util.checked(name, ...)
+    local specs = pack(...)
+    local expect = require "system.expect"
+    local call = syscall[name]
+    return function(...)
+        for i = 1, specs.n do expect(i, (select(i, ...)), unpack(specs[i])) end
+        return call(...)
+    end
+end
+
 -- type ---------------------------------------------------------------------
 
 --- Like `type`, but returns the `__name` metafield of a table or userdata
