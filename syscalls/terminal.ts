@@ -4,14 +4,13 @@
 // the cinder extension pipe().
 import { readFileSync } from 'node:fs';
 import { declare, kernelWait, SyscallError } from './types.js';
-import { lauxlib, lua, LuaRef, LuaState, LUA_OK, refAt, stringAt, to_luastring } from '../kernel/vm/lua.js';
+import { lua, LuaRef, LuaState, LUA_OK, refAt, stringAt } from '../kernel/vm/lua.js';
 import { LuaTable, LuaValue } from '../kernel/vm/values.js';
 import { luaMethod, tostringBytes, argBytes } from '../kernel/vm/methods.js';
 import { releaseStdio, retainStdio, type Stdio } from '../kernel/stdio.js';
 import { Tty, type KeyInput } from '../kernel/tty/tty.js';
 import { openExclusive } from '../kernel/tty/objects.js';
 import { devicesOf, ttyOfDevice } from '../devices/index.js';
-import { Screen } from '../kernel/tty/screen.js';
 import { Pipe, PipeError } from '../kernel/pipe.js';
 import { projectPath } from '../kernel/paths.js';
 import { loadText } from '../kernel/vm/chunks.js';

@@ -3,6 +3,7 @@
 // expected, got table)"), converts them to JS, and generates docs/syscalls.md.
 import { lua, LuaRef, LuaState, bytesAt, refAt, stringAt } from '../kernel/vm/lua.js';
 import { fromLua, LuaValue } from '../kernel/vm/values.js';
+import { typeName } from '../kernel/vm/methods.js';
 import type { Process, Thread } from '../kernel/process.js';
 
 const KERNEL_WAIT = Symbol('kernelWait');
@@ -70,15 +71,6 @@ export function declare(category: string, decls: SyscallDecl[]): Syscall[] {
   return decls.map((d) => ({ ...d, category, specs: d.args.map(parseArg) }));
 }
 
-function luaType(L: LuaState, idx: number): string {
-  const t = lua.lua_type(L, idx);
-  if (t === lua.LUA_TNONE) return 'no value';
-  return stringOf(lua.lua_typename(L, t));
-}
-function stringOf(u8: Uint8Array | string): string {
-  return typeof u8 === 'string' ? u8 : Buffer.from(u8).toString('latin1');
-}
-
 function expected(spec: ArgSpec): string {
   const names = [...new Set(spec.types.map((t) => LUA_NAMES[t]))];
   return names.join(' or ');
@@ -126,13 +118,13 @@ export function readArgs(L: LuaState, sc: Syscall, first: number): unknown[] {
       const idx = first + i;
       const isNil = idx > top || lua.lua_isnil(L, idx);
       if (isNil) {
-        if (!spec.optional) throw new SyscallError(`bad argument #${i + 1} to '${sc.name}' (${expected(spec)} expected, got ${luaType(L, idx)})`);
+        if (!spec.optional) throw new SyscallError(`bad argument #${i + 1} to '${sc.name}' (${expected(spec)} expected, got ${typeName(L, idx)})`);
         out.push(undefined);
         continue;
       }
       const t = spec.types.find((ty) => matches(L, idx, ty));
       if (!t) {
-        const got = luaType(L, idx);
+        const got = typeName(L, idx);
         const detail = spec.types.includes('integer') && got === 'number' ? 'number has no integer representation' : `${expected(spec)} expected, got ${got}`;
         throw new SyscallError(`bad argument #${i + 1} to '${sc.name}' (${detail})`);
       }

@@ -216,10 +216,6 @@ export class Vfs {
     if (newSize - oldSize > free) throw new FsError('ENOSPC');
   }
 
-  private isMountPoint(path: string): boolean {
-    return this.mounts.some((m) => m.path === path);
-  }
-
   /** True when `path` is a mount point or has one below it. */
   private holdsMount(path: string): boolean {
     return path === '/' || this.mounts.some((m) => isWithin(m.path, path));

@@ -5,8 +5,9 @@
 // Events: every transition into open, error or closed that the program did not
 // cause with close() queues handle_status_change {id, status, error?} to the
 // owner; newly buffered data queues handle_data_ready {id}.
-import { lauxlib, lua, LuaRef, LuaState, pushString, refAt, to_luastring } from '../vm/lua.js';
+import { lauxlib, lua, LuaRef, LuaState, refAt, to_luastring } from '../vm/lua.js';
 import { fromLua, JsFunction, LuaValue, pushLua } from '../vm/values.js';
+import { raise, typeName } from '../vm/methods.js';
 import type { Process } from '../process.js';
 import { ReadBuffer } from './buffer.js';
 import { IoHold, IoKind } from './state.js';
@@ -257,13 +258,6 @@ const byTable = new WeakMap<object, NetHandle>();
 const ID_KEY = to_luastring('id');
 const metatables = new WeakMap<object, Map<Function, LuaRef>>();
 
-function raise(L: LuaState, msg: string): number {
-  lauxlib.luaL_where(L, 1);
-  pushString(L, msg);
-  lua.lua_concat(L, 2);
-  return lua.lua_error(L);
-}
-
 /** The metatable of `h`'s class in this Lua state: __name "socket", __index the methods. */
 function classMetatable(L: LuaState, h: NetHandle): LuaRef {
   let perState = metatables.get(L);
@@ -274,7 +268,7 @@ function classMetatable(L: LuaState, h: NetHandle): LuaRef {
   for (const name of Object.keys(h.methods())) {
     index[name] = ((L2: LuaState) => {
       const self = lua.lua_type(L2, 1) === lua.LUA_TTABLE ? byTable.get(lua.lua_topointer(L2, 1)) : undefined;
-      if (!self) return raise(L2, `bad argument #1 to '${name}' (socket expected, got ${typeNameAt(L2, 1)}; call it as handle:${name}(...))`);
+      if (!self) return raise(L2, `bad argument #1 to '${name}' (socket expected, got ${typeName(L2, 1)}; call it as handle:${name}(...))`);
       return self.invoke(L2, name);
     }) as JsFunction;
   }
@@ -283,13 +277,6 @@ function classMetatable(L: LuaState, h: NetHandle): LuaRef {
   lua.lua_pop(L, 1);
   perState.set(h.constructor, mt);
   return mt;
-}
-
-function typeNameAt(L: LuaState, idx: number): string {
-  const t = lua.lua_type(L, idx);
-  if (t === lua.LUA_TNONE) return 'no value';
-  const n = lua.lua_typename(L, t);
-  return typeof n === 'string' ? n : Buffer.from(n).toString('latin1');
 }
 
 /** Concatenate write arguments. */

@@ -81,14 +81,6 @@ export function pushString(L: LuaState, s: string | Uint8Array): void {
   else lua.lua_pushlstring(L, s, s.length);
 }
 
-export function typeNameAt(L: LuaState, idx: number): string {
-  return lua.lua_typename(L, lua.lua_type(L, idx)) ? stringFromLua(lua.lua_typename(L, lua.lua_type(L, idx))) : 'no value';
-}
-
-function stringFromLua(u8: Uint8Array | string): string {
-  return typeof u8 === 'string' ? u8 : bytesToString(u8);
-}
-
 /** A new Lua closure sharing `ref`'s prototype and upvalues, so its _ENV can be
  * rebound without touching the original (fork must not change the parent's function). */
 export function cloneFunction(L: LuaState, ref: LuaRef): LuaRef {
