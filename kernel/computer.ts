@@ -1,6 +1,6 @@
 // One computer: a fengari state, its process table, event routing, VFS and
 // the World's Clock. Boot creates PID 0 (the kernel) and PID 1 (init).
-import { lauxlib, lua, LuaRef, LuaState, pushString, refAt, stringAt } from './vm/lua.js';
+import { lauxlib, lua, LuaRef, LuaState, refAt, stringAt } from './vm/lua.js';
 import { fromLua, LuaTable, LuaValue, pushLua } from './vm/values.js';
 import { LuaRuntime } from './luaenv.js';
 import { Scheduler } from './scheduler.js';
@@ -236,9 +236,6 @@ export class Computer {
     return r;
   }
 
-  /** A LuaRef to the value on top of the main state's stack (not popped). */
-  makeRefFromTop(): LuaRef { return refAt(this.runtime.L, -1); }
-
   /** String keys and values of a Lua table (environment variables). */
   tableEntries(ref: LuaRef): Array<[string, LuaValue]> {
     const L = this.runtime.L;
@@ -308,6 +305,4 @@ export class Computer {
     if (process.env.CINDER_DEBUG) process.stderr.write(`[cinder ${this.id}] internal error (${where}): ${text}\n`);
   }
 
-
-  pushString(L: LuaState, s: string): void { pushString(L, s); }
 }
