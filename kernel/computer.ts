@@ -278,14 +278,20 @@ export class Computer {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     if (target.kind === 'stream') return target.sink?.write(bytes);
     if (target.kind === 'tty') { target.tty.write(bytes); return; }
-    const L = this.runtime.L;
-    target.ref.push(L);
-    lua.lua_getfield(L, -1, 'write');
-    const fn = refAt(L, -1);
-    lua.lua_pop(L, 2);
-    if (fn.kind === 'function') {
+    const fn = this.methodOf(target.ref, 'write');
+    if (fn) {
       try { this.callLua(fn, [target.ref, bytes]); } catch (e) { if (!(e instanceof SyscallError)) throw e; }
     }
+  }
+
+  /** Field `name` of a Lua handle table when it is a function (stdio handles' read/write). */
+  methodOf(ref: LuaRef, name: string): LuaRef | null {
+    const L = this.runtime.L;
+    ref.push(L);
+    lua.lua_getfield(L, -1, name);
+    const fn = lua.lua_type(L, -1) === lua.LUA_TFUNCTION ? refAt(L, -1) : null;
+    lua.lua_pop(L, 2);
+    return fn;
   }
 
   syslog(proc: Process | null, level: number, message: string): void {

@@ -15,17 +15,8 @@ local dbg = type(debug) == "table" and debug or nil
 local Matcher = { __name = "matcher" }
 Matcher.__index = Matcher
 
-local function typeOf(v)
-    local t = type(v)
-    if t == "table" or t == "userdata" then
-        local mt = getmetatable(v)
-        if type(mt) == "table" then
-            local n = rawget(mt, "__name")
-            if type(n) == "string" then return n end
-        end
-    end
-    return t
-end
+-- type() honouring __name (util loads expect only lazily, so there is no cycle)
+local typeOf = require("system.util").type
 
 local function isMatcher(x) return getmetatable(x) == Matcher end
 

@@ -112,18 +112,9 @@ async function readFrom(p: Process, s: Stdio | null, mode: 'line' | number): Pro
     const data = mode === 'line' ? await s.source.readLine() : await s.source.read(mode);
     return [data ?? undefined];
   }
-  const fn = handleMethod(p, s.ref, mode === 'line' ? 'readLine' : 'read');
+  const fn = p.computer.methodOf(s.ref, mode === 'line' ? 'readLine' : 'read');
   if (!fn) throw new SyscallError('Input handle cannot be read');
   return p.computer.callLua(fn, mode === 'line' ? [] : [mode], 1);
-}
-
-function handleMethod(p: Process, ref: LuaRef, name: string): LuaRef | null {
-  const L = p.computer.runtime.L;
-  ref.push(L);
-  lua.lua_getfield(L, -1, name);
-  const fn = lua.lua_type(L, -1) === lua.LUA_TFUNCTION ? refAt(L, -1) : null;
-  lua.lua_pop(L, 2);
-  return fn;
 }
 
 /** Terminal and pipe reads wait on the World itself; host streams are host I/O. */
