@@ -6,30 +6,10 @@
 // handling) independently of the real kernel; test/libsystem-kernel.test.ts
 // runs the same modules in a real cinder computer.
 import { describe, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
+import { LIBDIR, PLAIN_PRELUDE } from './libsystem-plain.js';
 import { lua, lauxlib, lualib, to_luastring } from '../kernel/vm/lua.js';
 
-const LIBDIR = fileURLToPath(new URL('../libsystem/', import.meta.url));
-
-const PRELUDE = `
-local dir = ...
-table.insert(package.searchers, 2, function(name)
-  local m = name:match("^system%.(.+)$")
-  if not m then return nil end
-  local path = dir .. m .. ".lua"
-  local f, err = loadfile(path)
-  if not f then return "\\n\\t" .. tostring(err) end
-  return f, path
-end)
-function eq(a, b, what)
-  if a ~= b then error((what or "value") .. ": expected " .. tostring(b) .. ", got " .. tostring(a), 2) end
-end
-function fails(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then error("expected an error matching '" .. pattern .. "'", 2) end
-  if not tostring(err):find(pattern) then error("error '" .. tostring(err) .. "' does not match '" .. pattern .. "'", 2) end
-end
-
+const PRELUDE = PLAIN_PRELUDE + `
 -- the fake kernel -----------------------------------------------------------
 K = { queue = {}, timers = {}, now = 0, nextTimer = 1, calls = {}, files = {}, onTimer = nil }
 function K.push(name, params) K.queue[#K.queue + 1] = { name, params or {} } end

@@ -2,30 +2,10 @@
 // pure parts of util), run in a plain fengari state. Each snippet raises on
 // failure; `check` turns that into a test failure with the Lua message.
 import { describe, it, expect } from 'vitest';
-import { fileURLToPath } from 'node:url';
+import { LIBDIR, PLAIN_PRELUDE } from './libsystem-plain.js';
 import { lua, lauxlib, lualib, to_luastring } from '../kernel/vm/lua.js';
 
-const LIBDIR = fileURLToPath(new URL('../libsystem/', import.meta.url));
-
-const PRELUDE = `
-local dir = ...
-table.insert(package.searchers, 2, function(name)
-  local m = name:match("^system%.(.+)$")
-  if not m then return nil end
-  local path = dir .. m .. ".lua"
-  local f, err = loadfile(path)
-  if not f then return "\\n\\t" .. tostring(err) end
-  return f, path
-end)
-function eq(a, b, what)
-  if a ~= b then error((what or "value") .. ": expected " .. tostring(b) .. ", got " .. tostring(a), 2) end
-end
-function fails(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then error("expected an error matching '" .. pattern .. "'", 2) end
-  if not tostring(err):find(pattern) then error("error '" .. tostring(err) .. "' does not match '" .. pattern .. "'", 2) end
-end
-`;
+const PRELUDE = PLAIN_PRELUDE;
 
 /** Run Lua source; returns what it returns (as a string), throws with the Lua error. */
 function run(src: string): string {
