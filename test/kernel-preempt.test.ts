@@ -190,6 +190,55 @@ describe('preemption', () => {
     expect(r.stdout).toBe(lines('false\ttrue', 'kernel alive\t2'));
   });
 
+  // The fengari patch appends in place to the latest concatenation result; no string may change.
+  it('repeated appends keep every earlier string intact (in-place concatenation)', async () => {
+    const r = await lua(`
+      local s, kept = "", {}
+      for i = 1, 3000 do
+        s = s .. "x" .. (i % 10)
+        if i % 250 == 0 then kept[#kept + 1] = s end
+      end
+      local fine = #s == 6000
+      for k, v in ipairs(kept) do
+        fine = fine and #v == 500 * k and v == s:sub(1, #v) and v:sub(-2) == "x0"
+      end
+      print("chain", fine)
+      -- two builders interleaved, and a string appended to itself
+      local a, b = ("a"):rep(100), ("b"):rep(100)
+      for i = 1, 100 do a = a .. "1"; b = b .. "2" end
+      print("interleaved", a == ("a"):rep(100) .. ("1"):rep(100), b == ("b"):rep(100) .. ("2"):rep(100))
+      local c = ("c"):rep(70) .. "d"
+      local twice = c .. c
+      local e = c .. "e"
+      local f = c .. "f"
+      print("branches", twice == ("c"):rep(70) .. "d" .. ("c"):rep(70) .. "d", e == ("c"):rep(70) .. "de", f == ("c"):rep(70) .. "df")
+      local g = ("g"):rep(70) .. "1"
+      g = g .. "2"
+      g = g .. "3" -- g now has spare room after it
+      local y = g .. "y"
+      local z = g .. "z"
+      print("forks", y:sub(-2), z:sub(-2), #y, #z)
+      -- appended strings are ordinary strings: table keys, comparisons, patterns
+      local t = { [e] = 1 }
+      print("keys", t[("c"):rep(70) .. "de"], e < f, (e:find("de$")))
+      -- a string kept by the kernel (an event parameter) is not changed by later appends
+      local base = ("z"):rep(80)
+      local sent = base .. "1"
+      sys("sendEvent", sys("getpid"), "keep", sent)
+      local later = sent .. "2"
+      local ev, params = coroutine.yield()
+      print("event", ev, params.type, params.data == base .. "1", later == base .. "12")
+    `);
+    expect(r.stdout).toBe(lines(
+      'chain\ttrue',
+      'interleaved\ttrue\ttrue',
+      'branches\ttrue\ttrue\ttrue',
+      'forks\t3y\t3z\t74\t74',
+      'keys\t1\ttrue\t71',
+      'event\tremote_event\tkeep\ttrue\ttrue',
+    ));
+  });
+
   it('nice 20 gives a process about a hundredth of the CPU of nice 0 (quantum × 10^(−level/10))', async () => {
     const r = await lua(`
       local me = sys("getpid")
