@@ -6,20 +6,23 @@
 //     thread.                                   Target: ≤ 1.25 × the bare round trip.
 //  3. `cinder run` of an empty program, whole process wall time. Target: ≤ 400 ms.
 //
-// Every case: one warm-up, then several timed runs (median reported); the
-// columns of a case are interleaved run by run, in alternating order, so JIT
-// warm-up and machine noise hit them alike. Exits 1 when a target is missed.
+// Every column of cases 1 and 2 runs alone in a fresh Node process
+// (bench/worker.ts: one warm-up, then timed runs), as a user's cinder or bare
+// fengari would: in one shared process, V8 optimises fengari's VM loop for the
+// mix of all columns, which skews every one of them. Columns alternate round by
+// round (the order flips every round), so machine noise hits them alike; the
+// median of all timed runs is reported. Exits 1 when a target is missed.
 //
-// Options: --runs N (default 7), --only cpu|syscall|startup (repeatable),
-//          --json FILE (write the raw numbers).
+// Options: --runs N (rounds, default 7), --only cpu|syscall|startup (repeatable),
+//          --shared (run the columns in this process instead), --json FILE.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CPU_CASES, GETPID_LOOP, BARE_YIELD_LOOP, BLOCKING_LOOP, RELEASE_LOOP, ROUND_TRIPS, EMPTY_PROGRAM } from './cases.js';
-import { runBare, runBareYieldLoop } from './bare.js';
-import { runCinder, withBootedWorld } from './cinder.js';
+import { CPU_CASES, ROUND_TRIPS, EMPTY_PROGRAM } from './cases.js';
+import { runCinder } from './cinder.js';
+import { columnByKey, CPU_COLUMNS, QUANTUM, RESULT_MARK, type Column } from './columns.js';
 import { NativeRunner, nativeVersion, NATIVE_LUA } from './native.js';
 import { fmtMs, fmtRatio, median, now, table, type Timed } from './harness.js';
 import { projectPath } from '../kernel/paths.js';
@@ -27,17 +30,18 @@ import { projectPath } from '../kernel/paths.js';
 const TARGET_CPU = 0.9;        // cinder speed ÷ bare fengari speed, at least
 const TARGET_SYSCALL = 1.25;   // cinder round trip ÷ bare round trip, at most
 const TARGET_STARTUP_MS = 400; // `cinder run empty.lua`, at most
-const QUANTUM = 20000;         // kernel default; the hooked bare column uses the same
 
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
     only: { type: 'string', multiple: true },
+    shared: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
 const RUNS = Number.isInteger(Number(opts.runs)) && Number(opts.runs) > 0 ? Number(opts.runs) : 7;
 const only = new Set(opts.only ?? ['cpu', 'syscall', 'startup']);
+const SHARED = opts.shared ?? false;
 
 interface Check { name: string; value: number; target: string; ok: boolean }
 const checks: Check[] = [];
@@ -55,7 +59,8 @@ function machine(): string[] {
     `CPU: ${cpu.length} × ${cpu[0]?.model ?? '?'}, RAM ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `Node ${process.version}, fengari ${fengariVersion} (patched: patches/fengari+0.1.5.patch)`,
     `native: ${nativeVersion() ?? `${NATIVE_LUA} not found — native column skipped (apt-get install lua5.3)`}`,
-    `runs per case: 1 warm-up + ${RUNS} timed (${RUNS * SHORT_FACTOR} when the slowest column is under ${SHORT_MS} ms), median reported`,
+    `columns of cases 1–2: ${SHARED ? 'all in this benchmark process (--shared)' : 'each in a fresh Node process (bench/worker.ts)'}`,
+    `rounds per case: 1 warm-up + ${RUNS} timed, 1 run per column a round (${SHORT_FACTOR} when the slowest column is under ${SHORT_MS} ms), median of all timed runs`,
     `load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}${loadavg()[0] > 1.2 ? ' — other processes are competing for the CPUs: wall times are inflated, CPU times less so' : ''}`,
   ];
 }
@@ -64,34 +69,62 @@ function machine(): string[] {
 const SHORT_MS = 500;
 const SHORT_FACTOR = 5;
 
-type Column = () => Promise<Timed> | Timed;
+/** A column: a benchmark key (run in a worker process unless --shared) or a function run here. */
+type ColumnSpec = { key: string } | { here: Column };
 interface Measured { wall: Record<string, number>; cpu: Record<string, number>; results: Record<string, string>; runs: number }
 
-/** Run `columns` once each for warm-up, then RUNS interleaved rounds (more for short cases). */
-async function measure(label: string, columns: Record<string, Column>, primary: 'cpu' | 'wall' = 'cpu'): Promise<Measured> {
-  const names = Object.keys(columns);
+/** `runs` timed runs of column `key` in a fresh Node process (after its own warm-up run). */
+function inWorker(key: string, runs: number): Timed[] {
+  const r = spawnSync(process.execPath, [projectPath('dist/bench/worker.js'), key, String(runs)], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = r.stdout?.split('\n').find((l) => l.startsWith(RESULT_MARK));
+  if (r.error || r.status !== 0 || !line) throw new Error(`worker ${key}: exit ${r.status} ${r.error?.message ?? ''} ${r.stderr}`);
+  return JSON.parse(line.slice(RESULT_MARK.length)) as Timed[];
+}
+
+/** Runs `spec` `runs` times; a here-column or a shared key gets an untimed warm-up on its first call. */
+function runner(name: string, spec: ColumnSpec): (runs: number) => Promise<Timed[]> {
+  if ('key' in spec && !SHARED) return async (runs) => inWorker(spec.key, runs);
+  const fn = 'key' in spec ? columnByKey(spec.key) : spec.here;
+  if (!fn) throw new Error(`unknown benchmark column ${name}`);
+  let warm = false;
+  return async (runs) => {
+    if (!warm) { await fn(); warm = true; }
+    const out: Timed[] = [];
+    for (let i = 0; i < runs; i++) out.push(await fn());
+    return out;
+  };
+}
+
+/** One warm-up round, then RUNS timed rounds of every column, alternating their order. */
+async function measure(label: string, specs: Record<string, ColumnSpec>, primary: 'cpu' | 'wall' = 'cpu'): Promise<Measured> {
+  const names = Object.keys(specs);
+  const run = Object.fromEntries(names.map((n) => [n, runner(n, specs[n])]));
   const wallT: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const cpuT: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const results: Record<string, string> = {};
   progress(`${label}: warm-up`);
   let slowest = 0;
   for (const n of names) {
-    const w = await columns[n]();
+    const [w] = await run[n](1);
     results[n] = w.result;
     slowest = Math.max(slowest, primary === 'cpu' ? w.cpu : w.ms);
   }
-  const runs = slowest < SHORT_MS ? RUNS * SHORT_FACTOR : RUNS;
-  for (let r = 0; r < runs; r++) {
+  const per = slowest < SHORT_MS ? SHORT_FACTOR : 1;
+  for (let r = 0; r < RUNS; r++) {
     progress(` ${r + 1}`);
     const order = r % 2 ? [...names].reverse() : names;
     for (const n of order) {
-      const t = await columns[n]();
-      if (t.result !== results[n]) throw new Error(`${label}/${n}: result changed (${results[n]} → ${t.result})`);
-      wallT[n].push(t.ms);
-      cpuT[n].push(t.cpu);
+      for (const t of await run[n](per)) {
+        if (t.result !== results[n]) throw new Error(`${label}/${n}: result changed (${results[n]} → ${t.result})`);
+        wallT[n].push(t.ms);
+        cpuT[n].push(t.cpu);
+      }
     }
   }
   progress('\n');
+  const runs = RUNS * per;
   const wall = Object.fromEntries(names.map((n) => [n, median(wallT[n])]));
   const cpu = Object.fromEntries(names.map((n) => [n, median(cpuT[n])]));
   raw[label] = { runs, wallMs: wallT, cpuMs: cpuT, medianWall: wall, medianCpu: cpu, results };
@@ -111,13 +144,8 @@ async function cpuBench(native: NativeRunner | null): Promise<void> {
   const rows: string[][] = [];
   const ratios: number[] = [];
   for (const c of CPU_CASES) {
-    const columns: Record<string, Column> = {
-      bare: () => runBare(c.source, c.name),
-      'bare+hook': () => runBare(c.source, c.name, QUANTUM),
-      'bare+world': () => withBootedWorld(() => runBare(c.source, c.name)),
-      cinder: () => runCinder(c.source),
-    };
-    if (native) columns.native = () => native.run(c.source);
+    const columns: Record<string, ColumnSpec> = Object.fromEntries(CPU_COLUMNS.map((col) => [col, { key: `cpu/${c.name}/${col}` }]));
+    if (native) columns.native = { here: () => native.run(c.source) };
     const m = await measure(c.name, columns);
     const distinct = new Set(Object.values(m.results));
     if (distinct.size !== 1) throw new Error(`${c.name}: columns disagree: ${JSON.stringify(m.results)}`);
@@ -137,8 +165,8 @@ async function cpuBench(native: NativeRunner | null): Promise<void> {
   ));
   log();
   log(`Geometric mean of cinder speed ÷ bare: ${fmtRatio(geo)} (target ≥ ${TARGET_CPU} per case).`);
-  log('bare+hook: bare fengari with a no-op count hook every 20000 instructions (what preemption costs inside the VM).');
-  log('bare+world: bare fengari while a booted cinder computer is alive in the same heap (what its live heap costs the GC).');
+  log(`bare+hook: bare fengari with a no-op count hook every ${QUANTUM} instructions (what preemption costs inside the VM).`);
+  log('bare+world: bare fengari while a booted cinder computer is alive in the same process (its heap, and the type feedback its Lua left in fengari\'s VM).');
   log('lua5.3: os.clock() CPU time inside the interpreter (load + run).');
   log();
 }
@@ -150,14 +178,10 @@ async function syscallBench(): Promise<void> {
   log();
   const perCall = (ms: number) => (ms * 1000) / ROUND_TRIPS;
   const m = await measure('syscall', {
-    bare: () => {
-      const r = runBareYieldLoop(BARE_YIELD_LOOP);
-      if (r.yields !== ROUND_TRIPS) throw new Error(`bare loop yielded ${r.yields} times`);
-      return r;
-    },
-    'cinder getpid': () => runCinder(GETPID_LOOP),
-    'cinder blocking': () => runCinder(BLOCKING_LOOP),
-    'cinder release': () => runCinder(RELEASE_LOOP),
+    bare: { key: 'syscall/bare' },
+    'cinder getpid': { key: 'syscall/cinder getpid' },
+    'cinder blocking': { key: 'syscall/cinder blocking' },
+    'cinder release': { key: 'syscall/cinder release' },
   });
   const ratio = m.cpu['cinder getpid'] / m.cpu.bare;
   const acquire = m.cpu['cinder blocking'] - m.cpu['cinder release'];
@@ -203,9 +227,9 @@ async function startupBench(): Promise<void> {
     const cli = projectPath('dist/bin/cinder.js');
     const data = join(dir, 'data');
     const m = await measure('startup', {
-      'node -e 0': () => wall(process.execPath, ['-e', '0']),
-      'cinder run': () => wall(process.execPath, [cli, 'run', '--data', data, prog]),
-      'in-process': () => runCinder(EMPTY_PROGRAM),
+      'node -e 0': { here: () => wall(process.execPath, ['-e', '0']) },
+      'cinder run': { here: () => wall(process.execPath, [cli, 'run', '--data', data, prog]) },
+      'in-process': { here: () => runCinder(EMPTY_PROGRAM) },
     }, 'wall');
     const first = wall(process.execPath, [cli, 'run', '--data', join(dir, 'fresh'), prog]);
     const w = (n: string) => `${fmtMs(m.wall[n])} (${fmtMs(m.cpu[n])})`;
