@@ -24,7 +24,7 @@ import { listenScheme, unlistenScheme } from './servers.js';
 import { isUtf8 } from './utf8.js';
 
 export const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH', 'TRACE']);
-const USER_AGENT = `computercraft/1.113.0 cinder/${CINDER_VERSION}`;
+const UA_HEADER: [string, string] = ['User-Agent', `computercraft/1.113.0 cinder/${CINDER_VERSION}`];
 
 class NetFailure extends Error {}
 
@@ -105,14 +105,14 @@ export class HttpHandle extends NetHandle {
     this.controller = controller;
     this.timer = setTimeout(() => controller.abort(), this.opts.timeout ?? policy.timeout);
     const { http: httpAgent, https: httpsAgent } = agentsFor(this.st);
-    const headers: Array<[string, string]> = [...this.opts.headers];
-    if (!headers.some(([k]) => k.toLowerCase() === 'user-agent')) headers.push(['User-Agent', USER_AGENT]);
+    const headers = this.opts.headers.some(([k]) => k.toLowerCase() === 'user-agent') ? this.opts.headers : [...this.opts.headers, UA_HEADER];
     let url = this.url.href;
     let redirects = 0;
     let reqBody: Buffer | undefined = body.length || !(method === 'GET' || method === 'HEAD') ? body : undefined;
     try {
       for (;;) {
-        const { default: fetch } = await loadFetch();
+        const loaded = loadFetch();
+        const fetch = loaded instanceof Promise ? await loaded : loaded;
         const res = await fetch(url, {
           method, headers, body: reqBody, redirect: 'manual', signal: controller.signal as never, compress: true,
           agent: (u: URL) => (u.protocol === 'https:' ? httpsAgent : httpAgent),
