@@ -2,7 +2,7 @@
 // into syscalls, event waits or time slices, and delivers queued events to
 // waiting threads (reference/phoenix.md §1.3 "Scheduling loop").
 import { lauxlib, lua, LuaState, LUA_OK, LUA_YIELD, pushString, stringAt } from './vm/lua.js';
-import { pushLua, LuaValue } from './vm/values.js';
+import { pushLua, pushName, LuaValue } from './vm/values.js';
 import { isKernelWait, readArgs, SyscallError, type Syscall } from '../syscalls/types.js';
 import type { Computer } from './computer.js';
 import type { Process, Thread } from './process.js';
@@ -66,7 +66,7 @@ export class Scheduler {
     const ev = proc.eventQueue.shift()!;
     for (const t of waiting) {
       t.status = 'ready';
-      t.resume = (T) => { pushString(T, ev.name); pushLua(T, ev.params ?? {}); return 2; };
+      t.resume = (T) => { pushName(T, ev.name); pushLua(T, ev.params ?? {}); return 2; };
     }
   }
 
