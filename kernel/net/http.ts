@@ -50,20 +50,26 @@ function isRedirect(code: number): boolean {
   return code >= 300 && code <= 308 && code !== 304 && code !== 305 && code !== 306;
 }
 
-/** Read the whole body, refusing more than `max` bytes. */
-async function readBody(res: Response, max: number): Promise<Buffer> {
+/** Read the whole body, refusing more than `max` bytes. Plain stream events: an async
+ * iterator costs a promise per chunk, and most bodies are one chunk. */
+function readBody(res: Response, max: number): Promise<Buffer> {
   const declared = Number(res.headers.get('content-length'));
-  if (!res.headers.get('content-encoding') && Number.isFinite(declared) && declared > max) throw new NetFailure(MSG.tooLarge);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  if (!res.body) return Buffer.alloc(0);
-  for await (const chunk of res.body) {
-    const b = chunk as Buffer;
-    total += b.length;
-    if (total > max) { (res.body as unknown as { destroy(): void }).destroy(); throw new NetFailure(MSG.tooLarge); }
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks, total);
+  if (!res.headers.get('content-encoding') && Number.isFinite(declared) && declared > max) return Promise.reject(new NetFailure(MSG.tooLarge));
+  const body = res.body as unknown as NodeJS.ReadableStream & { destroy(): void } | null;
+  if (!body) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let ended = false;
+    body.on('data', (b: Buffer) => {
+      total += b.length;
+      if (total > max) { body.destroy(); reject(new NetFailure(MSG.tooLarge)); return; }
+      chunks.push(b);
+    });
+    body.once('end', () => { ended = true; resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)); });
+    body.once('error', reject);
+    body.once('close', () => { if (!ended) reject(new Error('Premature close')); });
+  });
 }
 
 export class HttpHandle extends NetHandle {
