@@ -76,6 +76,21 @@ export function stringAt(L: LuaState, idx: number): string {
   return bytesToString(lua.lua_tolstring(L, idx));
 }
 
+// Decoded names, keyed by the VM's own byte array: a string constant of a loaded chunk
+// keeps that array, so syscall tags and names are decoded once, not on every call.
+const names = new WeakMap<Uint8Array, string>();
+
+/** A short string at idx that recurs (a syscall tag or name), decoded once per Lua string object. */
+export function nameAt(L: LuaState, idx: number): string {
+  const b: Uint8Array = lua.lua_tolstring(L, idx);
+  let s = names.get(b);
+  if (s === undefined) {
+    s = bytesToString(b);
+    if (b.length <= 32) names.set(b, s);
+  }
+  return s;
+}
+
 export function pushString(L: LuaState, s: string | Uint8Array): void {
   if (typeof s === 'string') lua.lua_pushstring(L, to_luastring(s));
   else lua.lua_pushlstring(L, s, s.length);
