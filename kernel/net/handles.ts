@@ -51,6 +51,8 @@ export class MethodArgs {
     return b;
   }
   value(i: number): LuaValue { return fromLua(this.L, this.base + i - 1); }
+  /** The VM's own bytes of string argument i (read only). */
+  raw(i: number): Uint8Array { return lua.lua_tolstring(this.L, this.base + i - 1); }
 }
 
 export type Method = (args: MethodArgs) => LuaValue[];
@@ -182,12 +184,13 @@ export abstract class NetHandle {
       return this.buffer.readBytes(n);
     }
     if (t !== lua.LUA_TSTRING) throw args.bad(i, `invalid format`);
-    const mode = args.string(i)!.replace(/^\*/, '');
-    switch (mode[0]) {
-      case 'a': return this.buffer.readAll();
-      case 'l': return this.buffer.readLine(false);
-      case 'L': return this.buffer.readLine(true);
-      case 'n': return this.buffer.readNumber();
+    // The format's first letter after an optional "*", read from the bytes (no string decoding).
+    const f: Uint8Array = args.raw(i);
+    switch (f[f[0] === STAR ? 1 : 0]) {
+      case LETTER_a: return this.buffer.readAll();
+      case LETTER_l: return this.buffer.readLine(false);
+      case LETTER_L: return this.buffer.readLine(true);
+      case LETTER_n: return this.buffer.readNumber();
       default: throw args.bad(i, 'invalid format');
     }
   }
@@ -254,6 +257,7 @@ export abstract class NetHandle {
   }
 }
 
+const [STAR, LETTER_a, LETTER_l, LETTER_L, LETTER_n] = Buffer.from('*alLn');
 const byTable = new WeakMap<object, NetHandle>();
 const ID_KEY = to_luastring('id');
 const metatables = new WeakMap<object, Map<Function, LuaRef>>();
