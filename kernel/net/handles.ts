@@ -5,7 +5,7 @@
 // Events: every transition into open, error or closed that the program did not
 // cause with close() queues handle_status_change {id, status, error?} to the
 // owner; newly buffered data queues handle_data_ready {id}.
-import { lauxlib, lua, LuaRef, LuaState, refAt, to_luastring } from '../vm/lua.js';
+import { lauxlib, lua, LuaName, LuaRef, LuaState, refAt } from '../vm/lua.js';
 import { fromLua, JsFunction, LuaValue, pushLua } from '../vm/values.js';
 import { raise, typeName } from '../vm/methods.js';
 import type { Process } from '../process.js';
@@ -229,8 +229,9 @@ export abstract class NetHandle {
   private buildTable(): LuaRef {
     const L = this.owner.computer.runtime.L;
     lua.lua_createtable(L, 0, 1);
+    ID_KEY.push(L);
     lua.lua_pushinteger(L, this.id);
-    lua.lua_setfield(L, -2, ID_KEY);
+    lua.lua_rawset(L, -3);
     classMetatable(L, this).push(L);
     lua.lua_setmetatable(L, -2);
     const ref = refAt(L, -1);
@@ -259,7 +260,7 @@ export abstract class NetHandle {
 
 const [STAR, LETTER_a, LETTER_l, LETTER_L, LETTER_n] = Buffer.from('*alLn');
 const byTable = new WeakMap<object, NetHandle>();
-const ID_KEY = to_luastring('id');
+const ID_KEY = new LuaName('id');
 const metatables = new WeakMap<object, Map<Function, LuaRef>>();
 
 /** The metatable of `h`'s class in this Lua state: __name "socket", __index the methods. */

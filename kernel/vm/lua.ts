@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const fengari = require('fengari');
 const lobject = require('fengari/src/lobject.js');
+const lstring = require('fengari/src/lstring.js');
+const { LUA_TLNGSTR } = require('fengari/src/defs.js').constant_types;
 
 export type LuaState = any;
 export const lua = fengari.lua;
@@ -89,6 +91,19 @@ export function nameAt(L: LuaState, idx: number): string {
     if (b.length <= 32) names.set(b, s);
   }
   return s;
+}
+
+/** A Lua string made once and pushed many times (event names, table keys): fengari copies
+ * and re-hashes every new string used as a key; a kept one is hashed once. `type` and `value`
+ * make it a TValue for fengari to copy onto the stack. */
+export class LuaName {
+  readonly type: number = LUA_TLNGSTR;
+  readonly value: unknown;
+  constructor(s: string) { this.value = lstring.luaS_bless(null, to_luastring(s)); }
+  push(L: LuaState): void {
+    lua.lua_checkstack(L, 1);
+    lobject.pushobj2s(L, this);
+  }
 }
 
 export function pushString(L: LuaState, s: string | Uint8Array): void {

@@ -6,7 +6,7 @@
 //   tables -> LuaTable (keeps shared and cyclic structure), functions and other
 //   reference types -> LuaRef (or dropped, when copying between computers).
 // Plain JS objects and arrays are accepted when pushing, for convenience.
-import { lua, LuaRef, LuaState, pushString, refAt, tryUtf8, identityAt } from './lua.js';
+import { lua, LuaName, LuaRef, LuaState, pushString, refAt, tryUtf8, identityAt } from './lua.js';
 
 export type LuaKey = string | number | boolean | Uint8Array | LuaTable | LuaRef;
 export type LuaValue = undefined | null | boolean | number | string | Uint8Array | LuaTable | LuaRef
@@ -83,21 +83,20 @@ function convert(L: LuaState, idx: number, opts: FromLuaOptions, seen: Map<unkno
   }
 }
 
-/** Encoded field names: events and handles push the same few keys over and over. */
-const KEY_CACHE = new Map<string, Uint8Array>();
+/** Field names as Lua strings: events and handles push the same few keys over and over. */
+const KEY_CACHE = new Map<string, LuaName>();
 const KEY_CACHE_MAX = 4096;
-function fieldName(k: string): Uint8Array | string {
-  let b = KEY_CACHE.get(k);
-  if (b) return b;
-  if (k.length > 40 || KEY_CACHE.size >= KEY_CACHE_MAX) return k;
-  b = Buffer.from(k, 'utf8');
-  KEY_CACHE.set(k, b);
-  return b;
+function fieldName(k: string): LuaName {
+  let n = KEY_CACHE.get(k);
+  if (n) return n;
+  n = new LuaName(k);
+  if (k.length <= 40 && KEY_CACHE.size < KEY_CACHE_MAX) KEY_CACHE.set(k, n);
+  return n;
 }
 
 /** Push a string that recurs (event names, keys) without encoding it again. */
 export function pushName(L: LuaState, s: string): void {
-  pushString(L, fieldName(s));
+  fieldName(s).push(L);
 }
 
 /** A value pushed as a Lua table (so it may be shared or cyclic). */
@@ -143,8 +142,9 @@ export function pushLua(L: LuaState, v: LuaValue, seen?: Map<object, LuaRef>): v
     for (const k in v) {
       const val = (v as Record<string, LuaValue>)[k];
       if (val === undefined) continue;
+      fieldName(k).push(L);
       pushLua(L, val, nested(val));
-      lua.lua_setfield(L, t, fieldName(k));
+      lua.lua_rawset(L, t);
     }
   }
 }
