@@ -35,6 +35,7 @@ export class Scheduler {
     for (const proc of [...this.c.processes.values()]) {
       if (!proc.alive || proc.paused) continue;
       this.deliverEvent(proc);
+      if (!hasReady(proc)) continue; // most processes wait: skip copying their thread list
       for (const thread of [...proc.threads.values()]) {
         if (thread.status !== 'ready' || !proc.alive || proc.paused) continue;
         this.resume(thread);
@@ -196,4 +197,9 @@ export class Scheduler {
       this.c.callerL = prevL;
     }
   }
+}
+
+function hasReady(proc: Process): boolean {
+  for (const t of proc.threads.values()) if (t.status === 'ready') return true;
+  return false;
 }
