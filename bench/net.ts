@@ -75,9 +75,10 @@ async function nodeFetchLoad(url: string, workers: number, per: number): Promise
 /**
  * Boot a computer that may reach loopback and run `source` with `args`. Returns
  * the milliseconds the program printed (its timed loop, measured with
- * os.epoch: program start-up is not billed), or spawn-to-exit time.
+ * os.epoch: program start-up is not billed); a program that prints no number
+ * (the server) returns null.
  */
-async function cinderRun(source: string, args: string[], during?: (world: World) => Promise<void>): Promise<number> {
+async function cinderRun(source: string, args: string[], during?: (world: World) => Promise<void>): Promise<number | null> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cinder-bench-net-'));
   try {
     const world = new World({ dataDir, seed: 0, clock: 'real' });
@@ -88,7 +89,6 @@ async function cinderRun(source: string, args: string[], during?: (world: World)
     const err = new MemorySink();
     const out = new MemorySink();
     collect();
-    const t0 = now();
     const proc = computer.spawn('/tmp/bench.lua', args, {
       stdin: { kind: 'stream', name: 'stdin', source: new QueueSource('', true) },
       stdout: { kind: 'stream', name: 'stdout', sink: out },
@@ -99,11 +99,10 @@ async function cinderRun(source: string, args: string[], during?: (world: World)
     const running = world.run({ until: () => done });
     if (during) await during(world);
     const outcome = await running;
-    const ms = now() - t0;
     world.shutdown();
     if (outcome !== 'done' || proc.completion?.code !== 0) throw new Error(`cinder program failed: ${proc.completion?.error ?? outcome} ${err.text()}`);
     const reported = Number(out.text().trim());
-    return out.text().trim() !== '' && Number.isFinite(reported) ? reported : ms;
+    return out.text().trim() !== '' && Number.isFinite(reported) ? reported : null;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -113,11 +112,13 @@ const LUA_SEQ = `
 local network = require "system.network"
 local url, n = ...
 n = tonumber(n)
+local t0 = os.epoch("utc")
 for i = 1, n do
   local h = assert(network.get(url))
   assert(h:read("*a") == "hello world\\n")
   h:close()
 end
+print(os.epoch("utc") - t0)
 `;
 
 const LUA_CONC = `
@@ -151,6 +152,11 @@ network.serve("http://127.0.0.1:" .. port, function(req)
 end)
 `;
 
+function timed(ms: number | null): number {
+  if (ms === null) throw new Error('the timed Lua program printed no time');
+  return ms;
+}
+
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 500; i++) {
     const ok = await new Promise<boolean>((r) => {
@@ -174,12 +180,12 @@ async function main(): Promise<void> {
       progress(warm ? 'warm-up ' : `run ${run}/${RUNS} `);
       const order = run % 2 === 0;
       // 1. sequential
-      const seqC = async () => { const ms = await cinderRun(LUA_SEQ, [srv.url, String(SEQ)]); if (!warm) raw.seqCinder.push(SEQ / (ms / 1000)); };
+      const seqC = async () => { const ms = timed(await cinderRun(LUA_SEQ, [srv.url, String(SEQ)])); if (!warm) raw.seqCinder.push(SEQ / (ms / 1000)); };
       const seqN = async () => { const rps = await nodeFetchLoad(srv.url, 1, SEQ); if (!warm) raw.seqNode.push(rps); };
       for (const f of order ? [seqC, seqN] : [seqN, seqC]) await f();
       // 2. 16 concurrent clients
       const total = CONCURRENCY * PER;
-      const concC = async () => { const ms = await cinderRun(LUA_CONC, [srv.url, String(CONCURRENCY), String(PER)]); if (!warm) raw.concCinder.push(total / (ms / 1000)); };
+      const concC = async () => { const ms = timed(await cinderRun(LUA_CONC, [srv.url, String(CONCURRENCY), String(PER)])); if (!warm) raw.concCinder.push(total / (ms / 1000)); };
       const concN = async () => { const rps = await nodeFetchLoad(srv.url, CONCURRENCY, PER); if (!warm) raw.concNode.push(rps); };
       for (const f of order ? [concC, concN] : [concN, concC]) await f();
       // 3. a serve() server in Lua vs a bare node:http server, 16 node-fetch clients each

@@ -1,8 +1,8 @@
 // Runs the threads of one computer: resumes ready threads, turns their yields
 // into syscalls, event waits or time slices, and delivers queued events to
 // waiting threads (reference/phoenix.md §1.3 "Scheduling loop").
-import { lauxlib, lua, LuaState, LUA_OK, LUA_YIELD, pushString, stringAt } from './vm/lua.js';
-import { pushLua, LuaValue } from './vm/values.js';
+import { lauxlib, lua, LuaState, LUA_OK, LUA_YIELD, nameAt, pushString, stringAt } from './vm/lua.js';
+import { pushLua, pushName, LuaValue } from './vm/values.js';
 import { isKernelWait, readArgs, SyscallError, type Syscall } from '../syscalls/types.js';
 import type { Computer } from './computer.js';
 import type { Process, Thread } from './process.js';
@@ -35,6 +35,7 @@ export class Scheduler {
     for (const proc of [...this.c.processes.values()]) {
       if (!proc.alive || proc.paused) continue;
       this.deliverEvent(proc);
+      if (!hasReady(proc)) continue; // most processes wait: skip copying their thread list
       for (const thread of [...proc.threads.values()]) {
         if (thread.status !== 'ready' || !proc.alive || proc.paused) continue;
         this.resume(thread);
@@ -66,7 +67,7 @@ export class Scheduler {
     const ev = proc.eventQueue.shift()!;
     for (const t of waiting) {
       t.status = 'ready';
-      t.resume = (T) => { pushString(T, ev.name); pushLua(T, ev.params ?? {}); return 2; };
+      t.resume = (T) => { pushName(T, ev.name); pushLua(T, ev.params ?? {}); return 2; };
     }
   }
 
@@ -99,7 +100,7 @@ export class Scheduler {
       const parked = c.runtime.parked.get(T);
       if (parked) { c.runtime.parked.delete(T); lua.lua_settop(T, 0); this.park(thread, parked, 'syscall'); return; }
       const n = lua.lua_gettop(T);
-      const tag = n >= 1 && lua.lua_type(T, 1) === lua.LUA_TSTRING ? stringAt(T, 1) : null;
+      const tag = n >= 1 && lua.lua_type(T, 1) === lua.LUA_TSTRING ? nameAt(T, 1) : null;
       if (tag === 'syscall' || tag === 'secure_syscall') { this.dispatch(thread, n); return; }
       if (tag === 'preempt') {
         lua.lua_settop(T, 0);
@@ -133,7 +134,7 @@ export class Scheduler {
   private dispatch(thread: Thread, n: number): void {
     const c = this.c;
     const T = thread.L;
-    const name = n >= 2 && lua.lua_type(T, 2) === lua.LUA_TSTRING ? stringAt(T, 2) : '';
+    const name = n >= 2 && lua.lua_type(T, 2) === lua.LUA_TSTRING ? nameAt(T, 2) : '';
     const sc = c.syscalls.get(name);
     let result: unknown;
     try {
@@ -196,4 +197,9 @@ export class Scheduler {
       this.c.callerL = prevL;
     }
   }
+}
+
+function hasReady(proc: Process): boolean {
+  for (const t of proc.threads.values()) if (t.status === 'ready') return true;
+  return false;
 }

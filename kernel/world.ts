@@ -183,7 +183,8 @@ export class World {
         continue;
       }
       // Parked syscalls may be settling already (a pipe with data, a lock just freed): let them.
-      if (!settled) { settled = true; if (this.anyParked()) await yieldToHost(); continue; }
+      // Without any, nothing can have changed since the pass, so go straight to waiting.
+      if (!settled && this.anyParked()) { settled = true; await yieldToHost(); continue; }
       settled = false;
       const next = clock.nextDue();
       // Before giving up as idle, make sure no computer became runnable without waking the World.

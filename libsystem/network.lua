@@ -12,7 +12,7 @@ local expect = require "system.expect"
 
 local syscall = util.syscall
 local type, pairs, pcall, tostring, tonumber, error, select = type, pairs, pcall, tostring, tonumber, error, select
-local format, char = string.format, string.char
+local format, char, find = string.format, string.char, string.find
 
 local network = {}
 
@@ -149,8 +149,7 @@ local function request(level, method, options, data)
     else
         error("bad argument #1 (expected string or table, got " .. type(options) .. ")", level)
     end
-    local prefix = url:sub(1, 8):lower()
-    if prefix:sub(1, 7) ~= "http://" and prefix ~= "https://" then error("Invalid scheme", level) end
+    if not find(url, "^[hH][tT][tT][pP][sS]?://") then error("Invalid scheme", level) end
     if method then options.method = method end
     -- the connect syscall directly (as util.syscall.connect, minus a table pack per call)
     local ok, handle, err = yield("syscall", "connect", options)
@@ -158,8 +157,9 @@ local function request(level, method, options, data)
     if not handle then return nil, err end
     if data ~= nil then handle:write(data) else handle:write() end
     local params = awaitStatus(handle)
-    local status, reason = handle:status()
-    if status == "open" then return handle end
+    -- the event says open: nothing can change an HTTP handle's status since (only close)
+    if params.status == "open" then return handle end
+    local _, reason = handle:status()
     return nil, reason or params.error or "Request failed"
 end
 

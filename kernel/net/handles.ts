@@ -5,7 +5,7 @@
 // Events: every transition into open, error or closed that the program did not
 // cause with close() queues handle_status_change {id, status, error?} to the
 // owner; newly buffered data queues handle_data_ready {id}.
-import { lauxlib, lua, LuaRef, LuaState, refAt, to_luastring } from '../vm/lua.js';
+import { lauxlib, lua, LuaName, LuaRef, LuaState, refAt } from '../vm/lua.js';
 import { fromLua, JsFunction, LuaValue, pushLua } from '../vm/values.js';
 import { raise, typeName } from '../vm/methods.js';
 import type { Process } from '../process.js';
@@ -51,6 +51,8 @@ export class MethodArgs {
     return b;
   }
   value(i: number): LuaValue { return fromLua(this.L, this.base + i - 1); }
+  /** The VM's own bytes of string argument i (read only). */
+  raw(i: number): Uint8Array { return lua.lua_tolstring(this.L, this.base + i - 1); }
 }
 
 export type Method = (args: MethodArgs) => LuaValue[];
@@ -182,12 +184,13 @@ export abstract class NetHandle {
       return this.buffer.readBytes(n);
     }
     if (t !== lua.LUA_TSTRING) throw args.bad(i, `invalid format`);
-    const mode = args.string(i)!.replace(/^\*/, '');
-    switch (mode[0]) {
-      case 'a': return this.buffer.readAll();
-      case 'l': return this.buffer.readLine(false);
-      case 'L': return this.buffer.readLine(true);
-      case 'n': return this.buffer.readNumber();
+    // The format's first letter after an optional "*", read from the bytes (no string decoding).
+    const f: Uint8Array = args.raw(i);
+    switch (f[f[0] === STAR ? 1 : 0]) {
+      case LETTER_a: return this.buffer.readAll();
+      case LETTER_l: return this.buffer.readLine(false);
+      case LETTER_L: return this.buffer.readLine(true);
+      case LETTER_n: return this.buffer.readNumber();
       default: throw args.bad(i, 'invalid format');
     }
   }
@@ -226,8 +229,9 @@ export abstract class NetHandle {
   private buildTable(): LuaRef {
     const L = this.owner.computer.runtime.L;
     lua.lua_createtable(L, 0, 1);
+    ID_KEY.push(L);
     lua.lua_pushinteger(L, this.id);
-    lua.lua_setfield(L, -2, ID_KEY);
+    lua.lua_rawset(L, -3);
     classMetatable(L, this).push(L);
     lua.lua_setmetatable(L, -2);
     const ref = refAt(L, -1);
@@ -254,8 +258,9 @@ export abstract class NetHandle {
   }
 }
 
+const [STAR, LETTER_a, LETTER_l, LETTER_L, LETTER_n] = Buffer.from('*alLn');
 const byTable = new WeakMap<object, NetHandle>();
-const ID_KEY = to_luastring('id');
+const ID_KEY = new LuaName('id');
 const metatables = new WeakMap<object, Map<Function, LuaRef>>();
 
 /** The metatable of `h`'s class in this Lua state: __name "socket", __index the methods. */

@@ -24,7 +24,7 @@ import { listenScheme, unlistenScheme } from './servers.js';
 import { isUtf8 } from './utf8.js';
 
 export const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH', 'TRACE']);
-const USER_AGENT = `computercraft/1.113.0 cinder/${CINDER_VERSION}`;
+const UA_HEADER: [string, string] = ['User-Agent', `computercraft/1.113.0 cinder/${CINDER_VERSION}`];
 
 class NetFailure extends Error {}
 
@@ -50,20 +50,26 @@ function isRedirect(code: number): boolean {
   return code >= 300 && code <= 308 && code !== 304 && code !== 305 && code !== 306;
 }
 
-/** Read the whole body, refusing more than `max` bytes. */
-async function readBody(res: Response, max: number): Promise<Buffer> {
+/** Read the whole body, refusing more than `max` bytes. Plain stream events: an async
+ * iterator costs a promise per chunk, and most bodies are one chunk. */
+function readBody(res: Response, max: number): Promise<Buffer> {
   const declared = Number(res.headers.get('content-length'));
-  if (!res.headers.get('content-encoding') && Number.isFinite(declared) && declared > max) throw new NetFailure(MSG.tooLarge);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  if (!res.body) return Buffer.alloc(0);
-  for await (const chunk of res.body) {
-    const b = chunk as Buffer;
-    total += b.length;
-    if (total > max) { (res.body as unknown as { destroy(): void }).destroy(); throw new NetFailure(MSG.tooLarge); }
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks, total);
+  if (!res.headers.get('content-encoding') && Number.isFinite(declared) && declared > max) return Promise.reject(new NetFailure(MSG.tooLarge));
+  const body = res.body as unknown as NodeJS.ReadableStream & { destroy(): void } | null;
+  if (!body) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let ended = false;
+    body.on('data', (b: Buffer) => {
+      total += b.length;
+      if (total > max) { body.destroy(); reject(new NetFailure(MSG.tooLarge)); return; }
+      chunks.push(b);
+    });
+    body.once('end', () => { ended = true; resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)); });
+    body.once('error', reject);
+    body.once('close', () => { if (!ended) reject(new Error('Premature close')); });
+  });
 }
 
 export class HttpHandle extends NetHandle {
@@ -105,14 +111,14 @@ export class HttpHandle extends NetHandle {
     this.controller = controller;
     this.timer = setTimeout(() => controller.abort(), this.opts.timeout ?? policy.timeout);
     const { http: httpAgent, https: httpsAgent } = agentsFor(this.st);
-    const headers: Array<[string, string]> = [...this.opts.headers];
-    if (!headers.some(([k]) => k.toLowerCase() === 'user-agent')) headers.push(['User-Agent', USER_AGENT]);
+    const headers = this.opts.headers.some(([k]) => k.toLowerCase() === 'user-agent') ? this.opts.headers : [...this.opts.headers, UA_HEADER];
     let url = this.url.href;
     let redirects = 0;
     let reqBody: Buffer | undefined = body.length || !(method === 'GET' || method === 'HEAD') ? body : undefined;
     try {
       for (;;) {
-        const { default: fetch } = await loadFetch();
+        const loaded = loadFetch();
+        const fetch = loaded instanceof Promise ? await loaded : loaded;
         const res = await fetch(url, {
           method, headers, body: reqBody, redirect: 'manual', signal: controller.signal as never, compress: true,
           agent: (u: URL) => (u.protocol === 'https:' ? httpsAgent : httpAgent),

@@ -8,11 +8,14 @@ type NodeFetch = typeof import('node-fetch');
 type Ws = typeof import('ws');
 
 let fetchModule: Promise<NodeFetch> | null = null;
+let fetchLoaded: NodeFetch['default'] | null = null;
 let wsModule: Ws | null = null;
 
-/** node-fetch (ESM only, so asynchronous). */
-export function loadFetch(): Promise<NodeFetch> {
-  return (fetchModule ??= import('node-fetch'));
+/** node-fetch's fetch (ESM only, so asynchronous the first time; after that no extra await per request). */
+export function loadFetch(): NodeFetch['default'] | Promise<NodeFetch['default']> {
+  if (fetchLoaded) return fetchLoaded;
+  fetchModule ??= import('node-fetch');
+  return fetchModule.then((m) => (fetchLoaded = m.default));
 }
 
 /** ws (CommonJS, so it can be loaded synchronously where a handle is made at once). */

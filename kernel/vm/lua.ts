@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const fengari = require('fengari');
 const lobject = require('fengari/src/lobject.js');
+const lstring = require('fengari/src/lstring.js');
+const { LUA_TLNGSTR } = require('fengari/src/defs.js').constant_types;
 
 export type LuaState = any;
 export const lua = fengari.lua;
@@ -74,6 +76,34 @@ export function bytesToString(b: Uint8Array): string {
 
 export function stringAt(L: LuaState, idx: number): string {
   return bytesToString(lua.lua_tolstring(L, idx));
+}
+
+// Decoded names, keyed by the VM's own byte array: a string constant of a loaded chunk
+// keeps that array, so syscall tags and names are decoded once, not on every call.
+const names = new WeakMap<Uint8Array, string>();
+
+/** A short string at idx that recurs (a syscall tag or name), decoded once per Lua string object. */
+export function nameAt(L: LuaState, idx: number): string {
+  const b: Uint8Array = lua.lua_tolstring(L, idx);
+  let s = names.get(b);
+  if (s === undefined) {
+    s = bytesToString(b);
+    if (b.length <= 32) names.set(b, s);
+  }
+  return s;
+}
+
+/** A Lua string made once and pushed many times (event names, table keys): fengari copies
+ * and re-hashes every new string used as a key; a kept one is hashed once. `type` and `value`
+ * make it a TValue for fengari to copy onto the stack. */
+export class LuaName {
+  readonly type: number = LUA_TLNGSTR;
+  readonly value: unknown;
+  constructor(s: string) { this.value = lstring.luaS_bless(null, to_luastring(s)); }
+  push(L: LuaState): void {
+    lua.lua_checkstack(L, 1);
+    lobject.pushobj2s(L, this);
+  }
 }
 
 export function pushString(L: LuaState, s: string | Uint8Array): void {

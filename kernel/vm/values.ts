@@ -6,7 +6,7 @@
 //   tables -> LuaTable (keeps shared and cyclic structure), functions and other
 //   reference types -> LuaRef (or dropped, when copying between computers).
 // Plain JS objects and arrays are accepted when pushing, for convenience.
-import { lua, LuaRef, LuaState, pushString, refAt, tryUtf8, identityAt } from './lua.js';
+import { lua, LuaName, LuaRef, LuaState, pushString, refAt, tryUtf8, identityAt } from './lua.js';
 
 export type LuaKey = string | number | boolean | Uint8Array | LuaTable | LuaRef;
 export type LuaValue = undefined | null | boolean | number | string | Uint8Array | LuaTable | LuaRef
@@ -83,20 +83,29 @@ function convert(L: LuaState, idx: number, opts: FromLuaOptions, seen: Map<unkno
   }
 }
 
-/** Encoded field names: events and handles push the same few keys over and over. */
-const KEY_CACHE = new Map<string, Uint8Array>();
+/** Field names as Lua strings: events and handles push the same few keys over and over. */
+const KEY_CACHE = new Map<string, LuaName>();
 const KEY_CACHE_MAX = 4096;
-function fieldName(k: string): Uint8Array | string {
-  let b = KEY_CACHE.get(k);
-  if (b) return b;
-  if (k.length > 40 || KEY_CACHE.size >= KEY_CACHE_MAX) return k;
-  b = Buffer.from(k, 'utf8');
-  KEY_CACHE.set(k, b);
-  return b;
+function fieldName(k: string): LuaName {
+  let n = KEY_CACHE.get(k);
+  if (n) return n;
+  n = new LuaName(k);
+  if (k.length <= 40 && KEY_CACHE.size < KEY_CACHE_MAX) KEY_CACHE.set(k, n);
+  return n;
+}
+
+/** Push a string that recurs (event names, keys) without encoding it again. */
+export function pushName(L: LuaState, s: string): void {
+  fieldName(s).push(L);
+}
+
+/** A value pushed as a Lua table (so it may be shared or cyclic). */
+function isTableLike(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !(v instanceof LuaRef);
 }
 
 /** Push a JS value; returns nothing. Shared and cyclic LuaTables keep their shape. */
-export function pushLua(L: LuaState, v: LuaValue, seen?: Map<object, unknown>): void {
+export function pushLua(L: LuaState, v: LuaValue, seen?: Map<object, LuaRef>): void {
   lua.lua_checkstack(L, 4);
   if (v === undefined || v === null) { lua.lua_pushnil(L); return; }
   switch (typeof v) {
@@ -110,25 +119,32 @@ export function pushLua(L: LuaState, v: LuaValue, seen?: Map<object, unknown>): 
   }
   if (v instanceof Uint8Array) { pushString(L, v); return; }
   if (v instanceof LuaRef) { v.push(L); return; }
-  const map = seen ?? new Map<object, unknown>();
-  const prev = map.get(v as object);
-  if (prev) { (prev as LuaRef).push(L); return; }
+  const prev = seen?.get(v as object);
+  if (prev) { prev.push(L); return; }
   lua.lua_newtable(L);
-  map.set(v as object, refAt(L, -1));
   const t = lua.lua_gettop(L);
+  // The seen-map is only needed once a table holds tables (events are flat: most pushes skip it).
+  let map = seen;
+  if (map) map.set(v as object, refAt(L, t));
+  const nested = (x: unknown): Map<object, LuaRef> | undefined => {
+    if (!map && isTableLike(x)) { map = new Map(); map.set(v as object, refAt(L, t)); }
+    return map;
+  };
   if (v instanceof LuaTable) {
     for (const [k, val] of v.hash) {
-      pushLua(L, k as LuaValue, map);
-      pushLua(L, val, map);
+      pushLua(L, k as LuaValue, nested(k));
+      pushLua(L, val, nested(val));
       lua.lua_rawset(L, t);
     }
   } else if (Array.isArray(v)) {
-    v.forEach((val, i) => { pushLua(L, val, map); lua.lua_rawseti(L, t, i + 1); });
+    for (let i = 0; i < v.length; i++) { pushLua(L, v[i], nested(v[i])); lua.lua_rawseti(L, t, i + 1); }
   } else {
-    for (const [k, val] of Object.entries(v)) {
+    for (const k in v) {
+      const val = (v as Record<string, LuaValue>)[k];
       if (val === undefined) continue;
-      pushLua(L, val, map);
-      lua.lua_setfield(L, t, fieldName(k));
+      fieldName(k).push(L);
+      pushLua(L, val, nested(val));
+      lua.lua_rawset(L, t);
     }
   }
 }
