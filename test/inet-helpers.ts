@@ -16,6 +16,8 @@ export interface TestServer {
   requests: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; body: Buffer }>;
   wsClosed: Array<{ code: number; reason: string }>;
   wsMessages: Array<{ binary: boolean; data: Buffer }>;
+  /** URLs of /slow requests whose connection the client dropped before an answer. */
+  aborted: string[];
   close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export async function startServer(): Promise<TestServer> {
   const requests: TestServer['requests'] = [];
   const wsClosed: TestServer['wsClosed'] = [];
   const wsMessages: TestServer['wsMessages'] = [];
+  const aborted: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -56,7 +59,7 @@ export async function startServer(): Promise<TestServer> {
       if (p === '/deflate') { res.writeHead(200, { 'Content-Encoding': 'deflate' }); res.end(zlib.deflateSync(Buffer.from('deflated body!'))); return; }
       if (p === '/big') { const n = Number(u.searchParams.get('n')); res.writeHead(200); res.end(Buffer.alloc(n, 97)); return; }
       if (p === '/bigchunked') { const n = Number(u.searchParams.get('n')); res.writeHead(200); res.write(Buffer.alloc(n >> 1, 97)); res.end(Buffer.alloc(n - (n >> 1), 98)); return; }
-      if (p === '/slow') { return; /* never answers */ }
+      if (p === '/slow') { res.on('close', () => aborted.push(req.url!)); return; /* never answers */ }
       if (p === '/die') { res.writeHead(200, { 'Content-Length': '1000' }); res.write('partial'); setTimeout(() => req.socket.destroy(), 20); return; }
       if (p === '/latin1') { res.writeHead(200); res.end(Buffer.from([0x68, 0xe9, 0x6c, 0x6c, 0x6f])); return; }
       if (p === '/headers') { res.setHeader('Set-Cookie', ['a=1', 'b=2']); res.setHeader('X-Custom', 'yes'); res.writeHead(200); res.end('h'); return; }
@@ -87,7 +90,7 @@ export async function startServer(): Promise<TestServer> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;
   return {
-    base: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, port, requests, wsClosed, wsMessages,
+    base: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, port, requests, wsClosed, wsMessages, aborted,
     close: () => new Promise<void>((r) => {
       for (const c of wss.clients) c.terminate();
       for (const s of sockets) s.destroy();

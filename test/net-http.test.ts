@@ -242,6 +242,23 @@ describe('HTTP bad input', () => {
     expect(out).toBe('handle_status_change:error:Timed out\n');
   });
 
+  it('closing a handle while it is connecting, or timing out, drops the request on the wire', async () => {
+    const out = await lua(`
+      local h = network.connect({ url = "${s.base}/slow?by=close" })
+      h:write()
+      h:close()
+      print(h:status())
+      print(network.get({ url = "${s.base}/slow?by=timeout", timeout = 0.2 }))
+    `);
+    expect(out).toBe('closed\nnil\tTimed out\n');
+    await new Promise((r) => setTimeout(r, 50));
+    const seen = (tag: string) => s.requests.some((r) => r.url === `/slow?by=${tag}`);
+    expect(seen('timeout')).toBe(true);
+    expect(s.aborted).toContain('/slow?by=timeout');
+    // The closed request may not have left the computer yet; if it reached the server, it was dropped.
+    if (seen('close')) expect(s.aborted).toContain('/slow?by=close');
+  });
+
   it('a server dying mid-body gives "Connection closed"', async () => {
     const out = await lua(`print(network.get("${s.base}/die"))`);
     expect(out).toBe('nil\tConnection closed\n');

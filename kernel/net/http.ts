@@ -22,6 +22,7 @@ import type { SchemeHandler } from './schemes.js';
 import { parseURI, toURL, type ParsedURI } from './uri.js';
 import { listenScheme, unlistenScheme } from './servers.js';
 import { isUtf8 } from './utf8.js';
+import { RequestAbort } from './abort.js';
 
 export const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH', 'TRACE']);
 const UA_HEADER: [string, string] = ['User-Agent', `computercraft/1.113.0 cinder/${CINDER_VERSION}`];
@@ -73,7 +74,7 @@ function readBody(res: Response, max: number): Promise<Buffer> {
 }
 
 export class HttpHandle extends NetHandle {
-  private controller: AbortController | null = null;
+  private controller: RequestAbort | null = null;
   private timer: NodeJS.Timeout | null = null;
   private queued: (() => void) | null = null;
   private slotHeld = false;
@@ -107,7 +108,7 @@ export class HttpHandle extends NetHandle {
     this.slotHeld = true;
     if (!this.alive) { this.releaseSlot(); return; }
     const policy = this.st.policy;
-    const controller = new AbortController();
+    const controller = new RequestAbort();
     this.controller = controller;
     this.timer = setTimeout(() => controller.abort(), this.opts.timeout ?? policy.timeout);
     const { http: httpAgent, https: httpsAgent } = agentsFor(this.st);
@@ -120,7 +121,7 @@ export class HttpHandle extends NetHandle {
         const loaded = loadFetch();
         const fetch = loaded instanceof Promise ? await loaded : loaded;
         const res = await fetch(url, {
-          method, headers, body: reqBody, redirect: 'manual', signal: controller.signal as never, compress: true,
+          method, headers, body: reqBody, redirect: 'manual', signal: controller as never, compress: true,
           agent: (u: URL) => (u.protocol === 'https:' ? httpsAgent : httpAgent),
         });
         const location = res.headers.get('location');
@@ -153,7 +154,7 @@ export class HttpHandle extends NetHandle {
     } finally {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
-      this.controller = null; // aborting a finished request would only build a DOMException
+      this.controller = null;
       this.releaseSlot();
     }
   }
