@@ -5,6 +5,7 @@
 //  2. Syscall round trip (getpid in a loop) vs a bare fengari yield/resume of a
 //     thread.                                   Target: ≤ 1.25 × the bare round trip.
 //  3. `cinder run` of an empty program, whole process wall time. Target: ≤ 400 ms.
+//  4. Memory: 100 idle computers booted in one process. Target: ≤ 4 MB each.
 //
 // Every column of cases 1 and 2 runs alone in a fresh Node process
 // (bench/worker.ts: one warm-up, then timed runs), as a user's cinder or bare
@@ -13,7 +14,7 @@
 // round (the order flips every round), so machine noise hits them alike; the
 // median of all timed runs is reported. Exits 1 when a target is missed.
 //
-// Options: --runs N (rounds, default 7), --only cpu|syscall|startup (repeatable),
+// Options: --runs N (rounds, default 7), --only cpu|syscall|startup|memory (repeatable),
 //          --shared (run the columns in this process instead), --json FILE.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,10 +27,13 @@ import { columnByKey, CPU_COLUMNS, QUANTUM, RESULT_MARK, type Column } from './c
 import { NativeRunner, nativeVersion, NATIVE_LUA } from './native.js';
 import { fmtMs, fmtRatio, median, now, table, type Timed } from './harness.js';
 import { projectPath } from '../kernel/paths.js';
+import type { MemoryResult } from './memory.js';
 
 const TARGET_CPU = 0.9;        // cinder speed ÷ bare fengari speed, at least
 const TARGET_SYSCALL = 1.25;   // cinder round trip ÷ bare round trip, at most
 const TARGET_STARTUP_MS = 400; // `cinder run empty.lua`, at most
+const TARGET_MEMORY_MB = 4;    // per idle computer, at most (RSS growth)
+const MEMORY_COMPUTERS = 100;
 
 const { values: opts } = parseArgs({
   options: {
@@ -40,7 +44,7 @@ const { values: opts } = parseArgs({
   },
 });
 const RUNS = Number.isInteger(Number(opts.runs)) && Number(opts.runs) > 0 ? Number(opts.runs) : 7;
-const only = new Set(opts.only ?? ['cpu', 'syscall', 'startup']);
+const only = new Set(opts.only ?? ['cpu', 'syscall', 'startup', 'memory']);
 const SHARED = opts.shared ?? false;
 
 interface Check { name: string; value: number; target: string; ok: boolean }
@@ -247,6 +251,34 @@ async function startupBench(): Promise<void> {
   }
 }
 
+async function memoryBench(): Promise<void> {
+  log(`## 4. Memory: ${MEMORY_COMPUTERS} idle computers in one process`);
+  log();
+  log('Each line is a fresh Node process (bench/memory.ts): one computer boots first (modules and shared compiled Lua), then');
+  log(`${MEMORY_COMPUTERS} more in the same World until all are idle; growth after full GCs, divided by ${MEMORY_COMPUTERS}. The target is on RSS.`);
+  log();
+  const rows: string[][] = [];
+  for (const mode of ['full', 'headless'] as const) {
+    const r = spawnSync(process.execPath, [projectPath('dist/bench/memory.js'), String(MEMORY_COMPUTERS), mode], { encoding: 'utf8' });
+    const line = r.stdout?.split('\n').find((l) => l.startsWith(RESULT_MARK));
+    if (r.error || r.status !== 0 || !line) throw new Error(`memory ${mode}: exit ${r.status} ${r.error?.message ?? ''} ${r.stderr}`);
+    const m = JSON.parse(line.slice(RESULT_MARK.length)) as MemoryResult;
+    if (m.idle !== m.computers) throw new Error(`memory ${mode}: only ${m.idle} of ${m.computers} computers idle`);
+    raw[`memory ${mode}`] = m;
+    const each = (mib: number) => fmtRatio((mib * 1024) / m.computers, 0);
+    rows.push([
+      mode === 'full' ? 'full boot (init, shell on tty1, as `cinder boot`)' : 'headless (init only, as `cinder run` and `cinder sim`)',
+      fmtMs(m.ms), each(m.heapMiB), each(m.externalMiB), each(m.rssMiB),
+    ]);
+    if (mode === 'full') {
+      const mb = (m.rssMiB * 1.048576) / m.computers;
+      checks.push({ name: `memory: RSS per idle computer (MB, ${MEMORY_COMPUTERS} booted)`, value: mb, target: `≤ ${TARGET_MEMORY_MB}`, ok: mb <= TARGET_MEMORY_MB });
+    }
+  }
+  log(table(['computers', `boot ${MEMORY_COMPUTERS} (ms)`, 'JS heap KiB each', 'off-heap buffers KiB each', 'RSS KiB each'], rows));
+  log();
+}
+
 async function main(): Promise<number> {
   log('# cinder kernel-core benchmarks');
   log();
@@ -257,15 +289,18 @@ async function main(): Promise<number> {
     if (only.has('cpu')) await cpuBench(native);
     if (only.has('syscall')) await syscallBench();
     if (only.has('startup')) await startupBench();
+    if (only.has('memory')) await memoryBench();
   } finally {
     native?.dispose();
   }
   log(`Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}.`);
   log();
-  log('## Spread (min–max ms of the timed runs)');
-  log();
-  log(table(['case', 'runs', 'clock', 'min–max per column'], spreads.map(([l, n, k, t]) => [l, String(n), k, t])));
-  log();
+  if (spreads.length) {
+    log('## Spread (min–max ms of the timed runs)');
+    log();
+    log(table(['case', 'runs', 'clock', 'min–max per column'], spreads.map(([l, n, k, t]) => [l, String(n), k, t])));
+    log();
+  }
   log('## Targets');
   log();
   log(table(['check', 'measured', 'target', 'met'], checks.map((c) => [c.name, fmtRatio(c.value), c.target, c.ok ? 'yes' : '**NO**'])));
