@@ -14,7 +14,8 @@
 // round (the order flips every round), so machine noise hits them alike; the
 // median of all timed runs is reported. Exits 1 when a target is missed.
 //
-// Options: --runs N (rounds, default 7), --only cpu|syscall|startup|memory (repeatable),
+// Options: --runs N (rounds, default 15), --only cpu|syscall|startup|memory (repeatable),
+//          --case NAME (CPU cases to run, repeatable; default all),
 //          --shared (run the columns in this process instead), --json FILE.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,15 +38,21 @@ const MEMORY_COMPUTERS = 100;
 
 const { values: opts } = parseArgs({
   options: {
-    runs: { type: 'string', default: '7' },
+    runs: { type: 'string', default: '15' },
     only: { type: 'string', multiple: true },
     shared: { type: 'boolean', default: false },
+    case: { type: 'string', multiple: true },
     json: { type: 'string' },
   },
 });
-const RUNS = Number.isInteger(Number(opts.runs)) && Number(opts.runs) > 0 ? Number(opts.runs) : 7;
+const RUNS = Number.isInteger(Number(opts.runs)) && Number(opts.runs) > 0 ? Number(opts.runs) : 15;
 const only = new Set(opts.only ?? ['cpu', 'syscall', 'startup', 'memory']);
 const SHARED = opts.shared ?? false;
+const CASES = opts.case ? CPU_CASES.filter((c) => opts.case!.includes(c.name)) : CPU_CASES;
+if (opts.case && CASES.length !== opts.case.length) {
+  process.stderr.write(`bench: unknown --case; the cases are: ${CPU_CASES.map((c) => `"${c.name}"`).join(', ')}\n`);
+  process.exit(2);
+}
 
 interface Check { name: string; value: number; target: string; ok: boolean }
 const checks: Check[] = [];
@@ -147,7 +154,7 @@ async function cpuBench(native: NativeRunner | null): Promise<void> {
   log();
   const rows: string[][] = [];
   const ratios: number[] = [];
-  for (const c of CPU_CASES) {
+  for (const c of CASES) {
     const columns: Record<string, ColumnSpec> = Object.fromEntries(CPU_COLUMNS.map((col) => [col, { key: `cpu/${c.name}/${col}` }]));
     if (native) columns.native = { here: () => native.run(c.source) };
     const m = await measure(c.name, columns);
