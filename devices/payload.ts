@@ -37,10 +37,13 @@ function copy(v: LuaValue, seen: Map<object, LuaTable>, depth: number, budget: {
   const out = new LuaTable();
   seen.set(v, out);
   budget.bytes += 16;
+  const floats = v instanceof LuaTable ? v.floats : undefined;
   for (const [k, val] of entries(v)) {
     const ck = copy(k as LuaValue, seen, depth + 1, budget);
     const cv = copy(val, seen, depth + 1, budget);
-    if (ck !== undefined && cv !== undefined) out.hash.set(ck as LuaKey, cv);
+    if (ck === undefined || cv === undefined) continue;
+    out.hash.set(ck as LuaKey, cv);
+    if (floats?.has(k as LuaKey)) (out.floats ??= new Set()).add(ck as LuaKey);
   }
   return out;
 }

@@ -111,6 +111,7 @@ describe('modem semantics', () => {
       eq(m.self, m, "cycle kept")
       eq(m.a, m.b, "shared table kept")
       eq(m.a.x, 1); eq(m.n, 2.5); eq(m.i, 3); eq(math.type(m.i), "integer"); eq(m.s, "\\0bin\\255")
+      eq(math.type(m.fl), "float"); eq(tostring(m.fl), "2.0")
       eq(m.nested[1][1][1], "deep")
       m.a.x = 99 -- must not affect anyone else
       util.sleep(1)
@@ -121,7 +122,7 @@ describe('modem semantics', () => {
     const tx = start(c(1), LUA_PRE + `
       util.sleep(0.5)
       local shared = { x = 1 }
-      local t = { f = print, [print] = true, a = shared, b = shared, n = 2.5, i = 3, s = "\\0bin\\255", nested = { { { "deep" } } } }
+      local t = { f = print, [print] = true, a = shared, b = shared, n = 2.5, i = 3, fl = 2.0, s = "\\0bin\\255", nested = { { { "deep" } } } }
       t.self = t
       sys.devcall("/top", "transmit", 1, 1, t)
       eq(shared.x, 1)

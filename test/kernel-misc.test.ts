@@ -266,13 +266,19 @@ describe('the Lua sandbox', () => {
   // Expected: math.type(p[1]) == "float" and it prints "2.0". Actual: "integer",
   // "2" (values are JS numbers in between; pushLua pushes integral numbers as
   // integers).
-  it.fails('integral floats stay floats through an event', async () => {
+  it('integral floats stay floats in tables copied through events', async () => {
     const r = await lua(`
-      sys("queueEvent", "v", {2.0})
+      sys("queueEvent", "v", {2.0, 3, x = -0.0, n = { 1e3, 7 }, f = 2.5})
       local e, p = coroutine.yield()
-      print(p[1], math.type(p[1]))
+      print(p[1], math.type(p[1]), math.type(p[2]), p.x, math.type(p.x), p.n[1], math.type(p.n[2]), p.f)
+      sys("sendEvent", sys("getpid"), "data", { 4.0, big = 2^40 })
+      local _, q = coroutine.yield()
+      print(q.data[1], math.type(q.data[1]), math.type(q.data.big), math.type(q.sender))
     `);
-    expect(r.stdout).toBe(lines('2.0	float'));
+    expect(r.stdout).toBe(lines(
+      '2.0\tfloat\tinteger\t-0.0\tfloat\t1000.0\tinteger\t2.5',
+      '4.0\tfloat\tfloat\tinteger',
+    ));
   });
 
   it('each process gets its own copies of the standard libraries', async () => {

@@ -17,8 +17,13 @@ export type JsFunction = (L: LuaState) => number;
 
 export class LuaTable {
   readonly hash = new Map<LuaKey, LuaValue>();
+  /** Keys whose value was an integral float in Lua (2.0): a JS number alone would come back as an integer. */
+  floats?: Set<LuaKey>;
   get(k: LuaKey): LuaValue { return this.hash.get(k); }
-  set(k: LuaKey, v: LuaValue): void { if (v === undefined || v === null) this.hash.delete(k); else this.hash.set(k, v); }
+  set(k: LuaKey, v: LuaValue): void {
+    this.floats?.delete(k);
+    if (v === undefined || v === null) this.hash.delete(k); else this.hash.set(k, v);
+  }
   /** Array part as a JS array (1..n until the first nil). */
   list(): LuaValue[] {
     const out: LuaValue[] = [];
@@ -72,9 +77,13 @@ function convert(L: LuaState, idx: number, opts: FromLuaOptions, seen: Map<unkno
       lua.lua_pushnil(L);
       while (lua.lua_next(L, idx) !== 0) {
         const k = convert(L, lua.lua_gettop(L) - 1, opts, seen, depth + 1);
-        const v = convert(L, lua.lua_gettop(L), opts, seen, depth + 1);
+        const top = lua.lua_gettop(L);
+        const v = convert(L, top, opts, seen, depth + 1);
+        if (k !== undefined && v !== undefined) {
+          t.hash.set(k as LuaKey, v);
+          if (typeof v === 'number' && Number.isInteger(v) && !lua.lua_isinteger(L, top)) (t.floats ??= new Set()).add(k as LuaKey);
+        }
         lua.lua_pop(L, 1);
-        if (k !== undefined && v !== undefined) t.hash.set(k as LuaKey, v);
       }
       return t;
     }
@@ -131,9 +140,11 @@ export function pushLua(L: LuaState, v: LuaValue, seen?: Map<object, LuaRef>): v
     return map;
   };
   if (v instanceof LuaTable) {
+    const floats = v.floats;
     for (const [k, val] of v.hash) {
       pushLua(L, k as LuaValue, nested(k));
-      pushLua(L, val, nested(val));
+      if (floats?.has(k) && typeof val === 'number') lua.lua_pushnumber(L, val);
+      else pushLua(L, val, nested(val));
       lua.lua_rawset(L, t);
     }
   } else if (Array.isArray(v)) {
