@@ -84,14 +84,19 @@ const SHORT_FACTOR = 5;
 type ColumnSpec = { key: string } | { here: Column };
 interface Measured { wall: Record<string, number>; cpu: Record<string, number>; results: Record<string, string>; runs: number }
 
-/** `runs` timed runs of column `key` in a fresh Node process (after its own warm-up run). */
-function inWorker(key: string, runs: number): Timed[] {
-  const r = spawnSync(process.execPath, [projectPath('dist/bench/worker.js'), key, String(runs)], {
+/** Run a benchmark script (dist/bench/NAME.js) in a fresh Node process; its RESULT_MARK line, parsed. */
+function inProcess<T>(script: string, args: string[]): T {
+  const r = spawnSync(process.execPath, [projectPath(`dist/bench/${script}.js`), ...args], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024,
   });
   const line = r.stdout?.split('\n').find((l) => l.startsWith(RESULT_MARK));
-  if (r.error || r.status !== 0 || !line) throw new Error(`worker ${key}: exit ${r.status} ${r.error?.message ?? ''} ${r.stderr}`);
-  return JSON.parse(line.slice(RESULT_MARK.length)) as Timed[];
+  if (r.error || r.status !== 0 || !line) throw new Error(`${script} ${args.join(' ')}: exit ${r.status} ${r.error?.message ?? ''} ${r.stderr}`);
+  return JSON.parse(line.slice(RESULT_MARK.length)) as T;
+}
+
+/** `runs` timed runs of column `key` in a fresh Node process (after its own warm-up run). */
+function inWorker(key: string, runs: number): Timed[] {
+  return inProcess<Timed[]>('worker', [key, String(runs)]);
 }
 
 /** Runs `spec` `runs` times; a here-column or a shared key gets an untimed warm-up on its first call. */
@@ -266,10 +271,7 @@ async function memoryBench(): Promise<void> {
   log();
   const rows: string[][] = [];
   for (const mode of ['full', 'headless'] as const) {
-    const r = spawnSync(process.execPath, [projectPath('dist/bench/memory.js'), String(MEMORY_COMPUTERS), mode], { encoding: 'utf8' });
-    const line = r.stdout?.split('\n').find((l) => l.startsWith(RESULT_MARK));
-    if (r.error || r.status !== 0 || !line) throw new Error(`memory ${mode}: exit ${r.status} ${r.error?.message ?? ''} ${r.stderr}`);
-    const m = JSON.parse(line.slice(RESULT_MARK.length)) as MemoryResult;
+    const m = inProcess<MemoryResult>('memory', [String(MEMORY_COMPUTERS), mode]);
     if (m.idle !== m.computers) throw new Error(`memory ${mode}: only ${m.idle} of ${m.computers} computers idle`);
     raw[`memory ${mode}`] = m;
     const each = (mib: number) => fmtRatio((mib * 1024) / m.computers, 0);
