@@ -1767,6 +1767,18 @@ local function runSimpleInShell(cmd)
     return waitJob(job)
 end
 
+-- After a loop body: whether the loop ends (exit, break, or a continue aimed at an outer loop);
+-- consumes one level of break or continue.
+local function loopStops()
+    if S.exitRequested then return true end
+    if S.breakN > 0 then S.breakN = S.breakN - 1 return true end
+    if S.continueN > 0 then
+        S.continueN = S.continueN - 1
+        return S.continueN > 0
+    end
+    return false
+end
+
 -- Execute one node in the shell process; returns status.
 function execNode(node)
     local t = node.type
@@ -1789,12 +1801,7 @@ function execNode(node)
             if S.breakN > 0 then S.breakN = S.breakN - 1 break end
             if (c == 0) == node.untilLoop then break end
             st = execList(node.body)
-            if S.exitRequested then break end
-            if S.breakN > 0 then S.breakN = S.breakN - 1 break end
-            if S.continueN > 0 then
-                S.continueN = S.continueN - 1
-                if S.continueN > 0 then break end
-            end
+            if loopStops() then break end
         end
         S.loopDepth = S.loopDepth - 1
         return st
@@ -1807,12 +1814,7 @@ function execNode(node)
         for _, v in ipairs(items) do
             setVar(node.var, v)
             st = execList(node.body)
-            if S.exitRequested then break end
-            if S.breakN > 0 then S.breakN = S.breakN - 1 break end
-            if S.continueN > 0 then
-                S.continueN = S.continueN - 1
-                if S.continueN > 0 then break end
-            end
+            if loopStops() then break end
         end
         S.loopDepth = S.loopDepth - 1
         return st
