@@ -82,15 +82,17 @@ local function funcName(level)
     return nil
 end
 
---- expect(index, value, ...types) -> value
-function expect.expect(index, value, ...)
+-- The check behind expect.expect and expect(...). Both entry points tail-call it, so its
+-- frame takes theirs and the levels below name the caller of expect. A string index reads as a
+-- field name only when `fields` is set (expect.expect).
+local function check(fields, index, value, ...)
     local n = select("#", ...)
     local types = { ... }
     local ok, why = checkAll(value, types, n)
     if ok then return value end
     local name = funcName(2)
     local msg = why or format("expected %s, got %s", listTypes(types, n), typeOf(value))
-    if type(index) == "string" then
+    if fields and type(index) == "string" then
         error(format("bad field '%s' (%s)", index, msg), 3)
     elseif name then
         error(format("bad argument #%s to '%s' (%s)", tostring(index), name, msg), 3)
@@ -98,6 +100,9 @@ function expect.expect(index, value, ...)
         error(format("bad argument #%s (%s)", tostring(index), msg), 3)
     end
 end
+
+--- expect(index, value, ...types) -> value
+function expect.expect(index, value, ...) return check(true, index, value, ...) end
 
 --- field(tbl, key, ...types) -> tbl[key]
 function expect.field(tbl, key, ...)
@@ -194,16 +199,5 @@ end
 expect.type = typeOf
 
 return setmetatable(expect, {
-    __call = function(_, index, value, ...)
-        local n = select("#", ...)
-        local types = { ... }
-        local ok, why = checkAll(value, types, n)
-        if ok then return value end
-        local name = funcName(2)
-        local msg = why or format("expected %s, got %s", listTypes(types, n), typeOf(value))
-        if name then
-            error(format("bad argument #%s to '%s' (%s)", tostring(index), name, msg), 3)
-        end
-        error(format("bad argument #%s (%s)", tostring(index), msg), 3)
-    end,
+    __call = function(_, index, value, ...) return check(false, index, value, ...) end,
 })
