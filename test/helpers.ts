@@ -122,3 +122,13 @@ export async function startOnTTY(program: string, opts: { args?: LuaValue[]; isP
     get exited() { return exited; },
   };
 }
+
+/** Fail fast (in real time) when a run hangs instead of waiting for vitest's timeout. */
+export function deadline<T>(p: Promise<T>, ms = 5000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${ms} ms of real time (hang)`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}

@@ -4,6 +4,7 @@ import net from 'node:net';
 import zlib from 'node:zlib';
 import { WebSocketServer, WebSocket } from 'ws';
 import { runLua, newWorld, bootComputer, RunLuaOptions, RunLuaResult } from './helpers.js';
+import { LUA_ASSERT } from './lua-prelude.js';
 import { netPolicy } from '../kernel/net/state.js';
 import type { NetPolicy } from '../kernel/net/policy.js';
 
@@ -126,17 +127,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export const PRE = `
+export const PRE = LUA_ASSERT + `
 local network = require "system.network"
 local util = require "system.util"
-local function eq(a, b, what)
-  if a ~= b then error((what or "value") .. ": expected " .. tostring(b) .. ", got " .. tostring(a), 2) end
-end
-local function fails(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then error("expected an error matching '" .. pattern .. "'", 2) end
-  if not tostring(err):find(pattern) then error("error '" .. tostring(err) .. "' does not match '" .. pattern .. "'", 2) end
-end
 local function waitStatus(h)
   local _, p = util.waitFor(function(n, p) return n == "handle_status_change" and p.id == h.id end)
   return p

@@ -1,7 +1,7 @@
 // The system logger (reference/phoenix.md §1.12, §2.7) and mutexes and
 // semaphores (§1.15, §2.8).
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runLua } from './helpers.js';
+import { cleanupTempDirs, deadline, runLua } from './helpers.js';
 import { lines, luaRunner } from './lua-prelude.js';
 
 const lua = luaRunner(`
@@ -16,16 +16,6 @@ local function drain()
   end
 end
 `);
-
-/** Fail fast (in real time) when a run hangs instead of waiting for vitest's timeout. */
-function deadline<T>(p: Promise<T>, ms = 5000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still running after ${ms} ms of real time (hang)`)), ms);
-    timer.unref();
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
 
 afterAll(() => cleanupTempDirs());
 

@@ -2,22 +2,11 @@
 // writeerr, read, readline, istty, redirection to Lua handles, and the io
 // library and print built on them.
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runLua } from './helpers.js';
+import { cleanupTempDirs, deadline, runLua } from './helpers.js';
 import { lines, luaRunner } from './lua-prelude.js';
 import { QueueSource } from '../kernel/stdio.js';
 
 const lua = luaRunner();
-
-
-/** Fail fast (in real time) when a run hangs instead of waiting for vitest's timeout. */
-function deadline<T>(p: Promise<T>, ms = 5000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still running after ${ms} ms of real time (hang)`)), ms);
-    timer.unref();
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
 
 afterAll(() => cleanupTempDirs());
 

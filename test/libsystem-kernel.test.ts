@@ -2,24 +2,15 @@
 // `require "system.<module>"` from /lib/system and use the real syscalls.
 import { describe, it, expect, afterAll } from 'vitest';
 import { runLua, cleanupTempDirs, RunLuaOptions } from './helpers.js';
+import { LUA_ASSERT } from './lua-prelude.js';
 
 afterAll(() => cleanupTempDirs());
 
-const PRE = `
-local function eq(a, b, what)
-  if a ~= b then error((what or "value") .. ": expected " .. tostring(b) .. ", got " .. tostring(a), 2) end
-end
-local function fails(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then error("expected an error matching '" .. pattern .. "'", 2) end
-  if not tostring(err):find(pattern) then error("error '" .. tostring(err) .. "' does not match '" .. pattern .. "'", 2) end
-end
-`;
 
 /** Run a Lua test program; it must finish with code 0 and print nothing on
  * stderr (other than what `allowStderr` matches). */
 async function lua(src: string, opts: RunLuaOptions & { allowStderr?: RegExp } = {}): Promise<string> {
-  const r = await runLua(PRE + src, opts);
+  const r = await runLua(LUA_ASSERT + src, opts);
   const stderr = opts.allowStderr ? r.stderr.replace(opts.allowStderr, '') : r.stderr;
   if (r.code !== 0 || stderr !== '') {
     throw new Error(`exit ${r.code}: ${r.stderr}${r.completion?.error ?? ''}\n${r.completion?.traceback ?? ''}\nstdout: ${r.stdout}`);

@@ -6,8 +6,7 @@
 // handling) independently of the real kernel; test/libsystem-kernel.test.ts
 // runs the same modules in a real cinder computer.
 import { describe, it } from 'vitest';
-import { LIBDIR, PLAIN_PRELUDE } from './libsystem-plain.js';
-import { lua, lauxlib, lualib, to_luastring } from '../kernel/vm/lua.js';
+import { PLAIN_PRELUDE, runPlain } from './libsystem-plain.js';
 
 const PRELUDE = PLAIN_PRELUDE + `
 -- the fake kernel -----------------------------------------------------------
@@ -101,17 +100,7 @@ function K.run(fn, ...)
 end
 `;
 
-function run(src: string): void {
-  const L = lauxlib.luaL_newstate();
-  lualib.luaL_openlibs(L);
-  if (lauxlib.luaL_loadstring(L, to_luastring(PRELUDE)) !== lua.LUA_OK) throw new Error(lua.lua_tojsstring(L, -1));
-  lua.lua_pushstring(L, to_luastring(LIBDIR));
-  if (lua.lua_pcall(L, 1, 0, 0) !== lua.LUA_OK) throw new Error(lua.lua_tojsstring(L, -1));
-  if (lauxlib.luaL_loadbuffer(L, to_luastring(src), null, to_luastring('=test')) !== lua.LUA_OK) {
-    throw new Error(lua.lua_tojsstring(L, -1));
-  }
-  if (lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) throw new Error(lua.lua_tojsstring(L, -1));
-}
+function run(src: string): void { runPlain(PRELUDE, src); }
 
 describe('util.syscall (mock kernel)', () => {
   it('returns results, raises failures at the caller and ignores assignment', () => {

@@ -2,25 +2,10 @@
 // pure parts of util), run in a plain fengari state. Each snippet raises on
 // failure; `check` turns that into a test failure with the Lua message.
 import { describe, it, expect } from 'vitest';
-import { LIBDIR, PLAIN_PRELUDE } from './libsystem-plain.js';
-import { lua, lauxlib, lualib, to_luastring } from '../kernel/vm/lua.js';
-
-const PRELUDE = PLAIN_PRELUDE;
+import { PLAIN_PRELUDE, runPlain } from './libsystem-plain.js';
 
 /** Run Lua source; returns what it returns (as a string), throws with the Lua error. */
-function run(src: string): string {
-  const L = lauxlib.luaL_newstate();
-  lualib.luaL_openlibs(L);
-  if (lauxlib.luaL_loadstring(L, to_luastring(PRELUDE)) !== lua.LUA_OK) throw new Error(lua.lua_tojsstring(L, -1));
-  lua.lua_pushstring(L, to_luastring(LIBDIR));
-  if (lua.lua_pcall(L, 1, 0, 0) !== lua.LUA_OK) throw new Error(lua.lua_tojsstring(L, -1));
-  if (lauxlib.luaL_loadbuffer(L, to_luastring(src), null, to_luastring('=test')) !== lua.LUA_OK) {
-    throw new Error(lua.lua_tojsstring(L, -1));
-  }
-  if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) throw new Error(lua.lua_tojsstring(L, -1));
-  const out = lua.lua_isnil(L, -1) ? '' : lua.lua_tojsstring(L, -1);
-  return out;
-}
+const run = (src: string): string => runPlain(PLAIN_PRELUDE, src);
 
 describe('system.util (pure parts)', () => {
   it('crc32 gives the standard check value as an unsigned number', () => {

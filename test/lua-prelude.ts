@@ -26,6 +26,19 @@ end
 local function writeFile(path, data) local f = sys("open", path, "w") f.write(data) f.close() end
 `;
 
+/** Lua assertions for test programs: eq(actual, expected, what?) and fails(pattern, f, ...),
+ * which raises unless f raises an error matching the Lua pattern. */
+export const LUA_ASSERT = `
+local function eq(a, b, what)
+  if a ~= b then error((what or "value") .. ": expected " .. tostring(b) .. ", got " .. tostring(a), 2) end
+end
+local function fails(pattern, f, ...)
+  local ok, err = pcall(f, ...)
+  if ok then error("expected an error matching '" .. pattern .. "'", 2) end
+  if not tostring(err):find(pattern) then error("error '" .. tostring(err) .. "' does not match '" .. pattern .. "'", 2) end
+end
+`;
+
 /** A runner for Lua sources with the prelude (plus `extra` Lua) in front; it throws unless the exit code is 0. */
 export function luaRunner(extra = ''): (src: string, opts?: RunLuaOptions) => Promise<RunLuaResult> {
   return async (src, opts = {}) => {
