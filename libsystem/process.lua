@@ -167,74 +167,26 @@ local debugger = {}
 process.debug = debugger
 
 --- enable(pid|nil, enabled)
-function debugger.enable(pid, enabled)
-    expect(1, pid, "number", "nil")
-    expect(2, enabled, "boolean")
-    return syscall.debug_enable(pid, enabled)
-end
+debugger.enable = util.checked("debug_enable", {"number", "nil"}, {"boolean"})
 --- brk(pid|nil, thread|nil): pause thread(s)
-function debugger.brk(pid, thread)
-    expect(1, pid, "number", "nil")
-    expect(2, thread, "number", "nil")
-    return syscall.debug_break(pid, thread)
-end
+debugger.brk = util.checked("debug_break", {"number", "nil"}, {"number", "nil"})
 --- continue(pid, thread|nil)
-debugger["continue"] = function(pid, thread)
-    expect(1, pid, "number")
-    expect(2, thread, "number", "nil")
-    return syscall.debug_continue(pid, thread)
-end
+debugger["continue"] = util.checked("debug_continue", {"number"}, {"number", "nil"})
 --- setbreakpoint(pid, thread|nil, type, filter?) -> id
-function debugger.setbreakpoint(pid, thread, bptype, filter)
-    expect(1, pid, "number")
-    expect(2, thread, "number", "nil")
-    expect(3, bptype, "string", "number")
-    expect(4, filter, "table", "nil")
-    return syscall.debug_setbreakpoint(pid, thread, bptype, filter)
-end
+debugger.setbreakpoint = util.checked("debug_setbreakpoint", {"number"}, {"number", "nil"}, {"string", "number"}, {"table", "nil"})
 --- unsetbreakpoint(pid, id)
-function debugger.unsetbreakpoint(pid, id)
-    expect(1, pid, "number")
-    expect(2, id, "number")
-    return syscall.debug_unsetbreakpoint(pid, id)
-end
+debugger.unsetbreakpoint = util.checked("debug_unsetbreakpoint", {"number"}, {"number"})
 --- listbreakpoints(pid) -> list
-function debugger.listbreakpoints(pid)
-    expect(1, pid, "number")
-    return syscall.debug_listbreakpoints(pid)
-end
+debugger.listbreakpoints = util.checked("debug_listbreakpoints", {"number"})
 --- getinfo(pid, thread, level, what?) -> info
-function debugger.getinfo(pid, thread, level, what)
-    expect(1, pid, "number")
-    expect(2, thread, "number")
-    expect(3, level, "number")
-    expect(4, what, "string", "nil")
-    return syscall.debug_getinfo(pid, thread, level, what)
-end
+debugger.getinfo = util.checked("debug_getinfo", {"number"}, {"number"}, {"number"}, {"string", "nil"})
 --- getlocal(pid, thread, level, n) -> name, value
-function debugger.getlocal(pid, thread, level, n)
-    expect(1, pid, "number")
-    expect(2, thread, "number")
-    expect(3, level, "number")
-    expect(4, n, "number")
-    return syscall.debug_getlocal(pid, thread, level, n)
-end
+debugger.getlocal = util.checked("debug_getlocal", {"number"}, {"number"}, {"number"}, {"number"})
 --- getupvalue(pid, thread, level, n) -> name, value
-function debugger.getupvalue(pid, thread, level, n)
-    expect(1, pid, "number")
-    expect(2, thread, "number")
-    expect(3, level, "number")
-    expect(4, n, "number")
-    return syscall.debug_getupvalue(pid, thread, level, n)
-end
+debugger.getupvalue = util.checked("debug_getupvalue", {"number"}, {"number"}, {"number"}, {"number"})
 --- execAsync(pid, thread, fn): run fn in the paused thread; the result
 -- arrives as a debug_exec_result event.
-function debugger.execAsync(pid, thread, fn)
-    expect(1, pid, "number")
-    expect(2, thread, "number")
-    expect(3, fn, "function")
-    return syscall.debug_exec(pid, thread, fn)
-end
+debugger.execAsync = util.checked("debug_exec", {"number"}, {"number"}, {"function"})
 --- exec(pid, thread, fn) -> ok, ...: execAsync and wait for its result
 -- (other events are kept).
 function debugger.exec(pid, thread, fn)
