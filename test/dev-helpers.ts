@@ -7,6 +7,7 @@ import type { Process } from '../kernel/process.js';
 import type { World } from '../kernel/world.js';
 import type { LuaValue } from '../kernel/vm/values.js';
 import { newWorld, bootComputer } from './helpers.js';
+import { LUA_EQ } from './lua-prelude.js';
 import { networkOf, type Network } from '../devices/network.js';
 import type { MediumSpec } from '../devices/network.js';
 import type { Vec3 } from '../devices/media/medium.js';
@@ -88,13 +89,10 @@ export function setupNet(
   return { world, net, c: (id) => world.computers.get(id)! };
 }
 
-/** Lua assertion helpers prepended to test programs. */
-export const LUA_PRE = `
+/** Lua assertion helpers prepended to test programs; fails here also accepts the text itself. */
+export const LUA_PRE = LUA_EQ + `
 local util = require "system.util"
 local sys = util.syscall
-local function eq(a, b, what)
-  if a ~= b then error((what or "value") .. ": expected " .. tostring(b) .. ", got " .. tostring(a), 2) end
-end
 local function fails(pattern, f, ...)
   local ok, err = pcall(f, ...)
   if ok then error("expected an error matching '" .. pattern .. "'", 2) end

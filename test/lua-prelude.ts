@@ -26,12 +26,15 @@ end
 local function writeFile(path, data) local f = sys("open", path, "w") f.write(data) f.close() end
 `;
 
-/** Lua assertions for test programs: eq(actual, expected, what?) and fails(pattern, f, ...),
- * which raises unless f raises an error matching the Lua pattern. */
-export const LUA_ASSERT = `
+/** Lua assertion for test programs: eq(actual, expected, what?). */
+export const LUA_EQ = `
 local function eq(a, b, what)
   if a ~= b then error((what or "value") .. ": expected " .. tostring(b) .. ", got " .. tostring(a), 2) end
 end
+`;
+
+/** eq, and fails(pattern, f, ...), which raises unless f raises an error matching the Lua pattern. */
+export const LUA_ASSERT = LUA_EQ + `
 local function fails(pattern, f, ...)
   local ok, err = pcall(f, ...)
   if ok then error("expected an error matching '" .. pattern .. "'", 2) end
