@@ -4,7 +4,7 @@
 // the cinder extension pipe().
 import { readFileSync } from 'node:fs';
 import { declare, kernelWait, SyscallError } from './types.js';
-import { lua, LuaRef, LuaState, LUA_OK, refAt, stringAt } from '../kernel/vm/lua.js';
+import { attachHost, hostOf, lua, LuaRef, LuaState, LUA_OK, refAt, stringAt } from '../kernel/vm/lua.js';
 import { LuaTable, LuaValue } from '../kernel/vm/values.js';
 import { luaMethod, tostringBytes, argBytes } from '../kernel/vm/methods.js';
 import { releaseStdio, retainStdio, type Stdio } from '../kernel/stdio.js';
@@ -158,12 +158,11 @@ function toStdio(p: Process, v: LuaValue, slot: 'stdin' | 'stdout' | 'stderr'): 
   throw new SyscallError(`bad argument #1 to '${slot}' (handle, terminal number or nil expected)`);
 }
 
-/** Pipe handles are Lua tables made by kernel/lua/pipe.lua; they carry their id in an upvalue-free field. */
-const pipeTables = new WeakMap<object, number>();
+/** Pipe handles are Lua tables made by kernel/lua/pipe.lua; the kernel attaches the pipe end's id to each. */
+class PipeEndId { constructor(readonly id: number) {} }
 function pipeOfTable(c: Computer, ref: LuaRef): { pipe: Pipe; end: 'r' | 'w' } | null {
-  const id = pipeTables.get(ref.value as object);
-  if (id === undefined) return null;
-  return bound(c).pipes.get(id) ?? null;
+  const host = hostOf(ref);
+  return host instanceof PipeEndId ? bound(c).pipes.get(host.id) ?? null : null;
 }
 
 function setStdio(p: Process, slot: 'stdin' | 'stdout' | 'stderr', next: Stdio | null): void {
@@ -256,8 +255,8 @@ function makePipe(p: Process): LuaValue[] {
   hold(c, b, p, rid);
   hold(c, b, p, wid);
   const [r, w] = c.callLua(b.makePipe, [rid, wid], 2, true) as LuaRef[];
-  pipeTables.set(r.value as object, rid);
-  pipeTables.set(w.value as object, wid);
+  attachHost(r, new PipeEndId(rid));
+  attachHost(w, new PipeEndId(wid));
   return [r, w];
 }
 

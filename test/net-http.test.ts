@@ -55,6 +55,23 @@ describe('HTTP handles', () => {
     expect(out).toBe('handle_status_change:open\n');
   });
 
+  it('cannot be forged: a copy of the table, its id or its metatable is not a handle', async () => {
+    const out = await lua(`
+      local h = assert(network.get("${s.base}/text"))
+      local mt = getmetatable(h)
+      local copy = {} for k, v in pairs(h) do copy[k] = v end
+      fails("socket expected, got table", h.read, setmetatable(copy, mt), "*a")
+      fails("socket expected, got table", h.read, setmetatable({ id = h.id }, mt), "*a")
+      fails("socket expected, got number", h.read, h.id)
+      fails("socket expected, got no value", h.read)
+      local ws = assert(network.connect("${s.ws}"))
+      fails("socket expected", h.responseCode, ws)
+      print(h:read("*l"))
+      h:close() ws:close()
+    `);
+    expect(out).toBe('hello\n');
+  });
+
   it('supports every read mode and the nil rule for several modes', async () => {
     const out = await lua(`
       local h = assert(network.get("${s.base}/text"))

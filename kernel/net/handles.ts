@@ -5,7 +5,7 @@
 // Events: every transition into open, error or closed that the program did not
 // cause with close() queues handle_status_change {id, status, error?} to the
 // owner; newly buffered data queues handle_data_ready {id}.
-import { lauxlib, lua, LuaName, LuaRef, LuaState, refAt } from '../vm/lua.js';
+import { attachHost, hostAt, lauxlib, lua, LuaName, LuaRef, LuaState, refAt } from '../vm/lua.js';
 import { fromLua, JsFunction, LuaValue, pushLua } from '../vm/values.js';
 import { raise, typeName } from '../vm/methods.js';
 import type { Process } from '../process.js';
@@ -236,7 +236,7 @@ export abstract class NetHandle {
     lua.lua_setmetatable(L, -2);
     const ref = refAt(L, -1);
     lua.lua_pop(L, 1);
-    byTable.set(ref.value as object, this);
+    attachHost(ref, this);
     return ref;
   }
 
@@ -259,7 +259,6 @@ export abstract class NetHandle {
 }
 
 const [STAR, LETTER_a, LETTER_l, LETTER_L, LETTER_n] = Buffer.from('*alLn');
-const byTable = new WeakMap<object, NetHandle>();
 const ID_KEY = new LuaName('id');
 const metatables = new WeakMap<object, Map<Function, LuaRef>>();
 
@@ -272,8 +271,8 @@ function classMetatable(L: LuaState, h: NetHandle): LuaRef {
   const index: Record<string, LuaValue> = {};
   for (const name of Object.keys(h.methods())) {
     index[name] = ((L2: LuaState) => {
-      const self = lua.lua_type(L2, 1) === lua.LUA_TTABLE ? byTable.get(lua.lua_topointer(L2, 1)) : undefined;
-      if (!self) return raise(L2, `bad argument #1 to '${name}' (socket expected, got ${typeName(L2, 1)}; call it as handle:${name}(...))`);
+      const self = hostAt(L2, 1);
+      if (!(self instanceof NetHandle) || !self.methods()[name]) return raise(L2, `bad argument #1 to '${name}' (socket expected, got ${typeName(L2, 1)}; call it as handle:${name}(...))`);
       return self.invoke(L2, name);
     }) as JsFunction;
   }

@@ -46,6 +46,24 @@ export function refAt(L: LuaState, idx: number): LuaRef {
   return ref;
 }
 
+/** Attach a kernel object (a network handle, a pipe end) to a Lua table. It lives in a
+ * field of fengari's table object (added by cinder's patch) that Lua code cannot reach,
+ * so the table cannot be forged; a WeakMap keyed by short-lived tables would instead
+ * make every V8 scavenge keep and promote them (≈ 4 MB per scavenge in a connect loop). */
+export function attachHost(table: LuaRef, host: object): void {
+  (table.value as { host: unknown }).host = host;
+}
+
+/** The kernel object attached to a table (undefined for other values, or none). */
+export function hostOf(ref: LuaRef): unknown {
+  return ref.kind === 'table' ? (ref.value as { host: unknown }).host : undefined;
+}
+
+/** The kernel object attached to the table at idx, or undefined (not a table, or none). */
+export function hostAt(L: LuaState, idx: number): unknown {
+  return lua.lua_type(L, idx) === lua.LUA_TTABLE ? (lua.lua_topointer(L, idx) as { host: unknown }).host : undefined;
+}
+
 /** Identity of a reference-typed value at idx (table, function, thread), or null. */
 export function identityAt(L: LuaState, idx: number): unknown {
   return lua.lua_topointer(L, idx);
