@@ -128,11 +128,29 @@ export class World {
 
   private waitForWake(ms?: number): Promise<void> {
     if (this.woken) { this.woken = false; return Promise.resolve(); }
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      this.wakeResolve = () => { if (timer) clearTimeout(timer); resolve(); };
-      if (ms !== undefined) timer = setTimeout(() => { this.wakeResolve = null; resolve(); }, Math.max(0, ms));
-    });
+    if (ms !== undefined) this.armHostTimer(Math.max(0, ms));
+    return new Promise((resolve) => { this.wakeResolve = resolve; });
+  }
+
+  // One host timer wakes the World when the clock's next timer is due. It stays armed
+  // across waits (a wait for host I/O usually ends long before it) and is re-armed only
+  // when an earlier wake is needed: a Node timer per wait cost microseconds per request.
+  // One that fires early only makes an extra pass.
+  private hostTimer: NodeJS.Timeout | null = null;
+  private hostTimerAt = Infinity;
+
+  private armHostTimer(ms: number): void {
+    const at = this.clock.now() + ms;
+    if (this.hostTimer && this.hostTimerAt <= at) return;
+    if (this.hostTimer) clearTimeout(this.hostTimer);
+    this.hostTimerAt = at;
+    this.hostTimer = setTimeout(() => { this.hostTimer = null; this.hostTimerAt = Infinity; this.wake(); }, ms);
+  }
+
+  private disarmHostTimer(): void {
+    if (this.hostTimer) clearTimeout(this.hostTimer);
+    this.hostTimer = null;
+    this.hostTimerAt = Infinity;
   }
 
   private count(field: 'pendingAsync' | 'hostIO'): number {
@@ -156,6 +174,14 @@ export class World {
   }
 
   async run(opts: RunOptions = {}): Promise<RunResult> {
+    try {
+      return await this.loop(opts);
+    } finally {
+      this.disarmHostTimer(); // a returned run must not keep the host process alive
+    }
+  }
+
+  private async loop(opts: RunOptions): Promise<RunResult> {
     const clock = this.clock;
     const deadline = opts.forMs !== undefined ? clock.now() + opts.forMs : Infinity;
     let passes = 0;

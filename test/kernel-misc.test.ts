@@ -1,7 +1,8 @@
 // Miscellaneous syscalls (reference/phoenix.md §2.5) and the sandboxed Lua
 // standard library: time, dates, random numbers, load, removed functions.
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, newWorld, runLua } from './helpers.js';
+import { cleanupTempDirs, newWorld, runLua, tempDataDir } from './helpers.js';
+import { World } from '../kernel/world.js';
 import { lines, luaRunner } from './lua-prelude.js';
 
 const lua = luaRunner();
@@ -55,6 +56,31 @@ describe('system information', () => {
   it('getcomputerid gives the computer ID', async () => {
     const r = await lua('print(sys("getcomputerid"))', { computerId: 12 });
     expect(r.stdout).toBe(lines('12'));
+  });
+});
+
+describe('the World on a real clock', () => {
+  it('wakes for due timers, and a finished run leaves no host timer behind', async () => {
+    const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const world = new World({ dataDir: tempDataDir(), clock: 'real' });
+    const r = await runLua(`
+      local util = require "system.util"
+      local t0 = os.epoch("utc")
+      util.sleep(0.03)
+      util.sleep(0.01)
+      print(os.epoch("utc") - t0 >= 40)
+    `, { world });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('true\n');
+    // A program waits for an event with a timer an hour away; the run ends from outside.
+    const before = timeouts();
+    r.computer.vfs.writeFile({ user: 'root' }, '/tmp/wait.lua', 'require("system.util").timer(3600) coroutine.yield()');
+    r.computer.spawn('/tmp/wait.lua', []);
+    let stop = false;
+    setTimeout(() => { stop = true; world.wake(); }, 30);
+    expect(await world.run({ until: () => stop })).toBe('done');
+    expect(timeouts()).toBeLessThanOrEqual(before);
+    world.shutdown();
   });
 });
 
