@@ -136,6 +136,7 @@ function globMatch(pattern: string, host: string): boolean {
 
 /** Does one rule pattern match this host name or address? */
 export function patternMatches(pattern: string, host: string, address?: string): boolean {
+  if (pattern === '*') return true; // the default allow rule, checked on every request
   const p = pattern.trim().toLowerCase();
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   if (p === '*') return true;
