@@ -208,20 +208,21 @@ export abstract class NetHandle {
     return this.luaRef;
   }
 
-  private methodCache: Record<string, Method> | null = null;
+  private extras: Record<string, Method> | null = null;
 
-  /** Every method of this handle (common ones plus the scheme's extras). */
-  methods(): Record<string, Method> {
-    if (!this.methodCache) {
-      this.methodCache = {
-        status: () => this.status === 'error' ? ['error', this.error] : [this.status],
-        read: (a) => this.read(a),
-        write: (a) => { this.write(a); return []; },
-        close: (a) => { this.close(a); return []; },
-        ...this.extraMethods(),
-      };
-    }
-    return this.methodCache;
+  /** The scheme's own methods, made on first use (most handles only ever use the common four). */
+  private extraMethodTable(): Record<string, Method> {
+    return (this.extras ??= this.extraMethods());
+  }
+
+  /** Does this handle have method `name` (a common one, or one of its scheme's)? */
+  hasMethod(name: string): boolean {
+    return COMMON_METHODS.has(name) || Object.hasOwn(this.extraMethodTable(), name);
+  }
+
+  /** The names of every method of this handle. */
+  methodNames(): string[] {
+    return [...COMMON_METHODS.keys(), ...Object.keys(this.extraMethodTable())];
   }
 
   // The table holds only `id`; the methods live in a metatable shared by every
@@ -242,10 +243,13 @@ export abstract class NetHandle {
 
   /** Run method `name` for a call from Lua (arguments after self start at 2). */
   invoke(L: LuaState, name: string): number {
-    const body = this.methods()[name];
+    const common = COMMON_METHODS.get(name);
     let out: LuaValue[] | undefined;
     let err: string | undefined;
-    try { out = body(new MethodArgs(L, 2, name)); } catch (e) {
+    try {
+      const args = new MethodArgs(L, 2, name);
+      out = common ? common(this, args) : this.extraMethodTable()[name](args);
+    } catch (e) {
       if (e instanceof HandleError) err = e.message;
       else {
         this.owner.computer.internalError(`network handle method ${name}`, e);
@@ -258,6 +262,14 @@ export abstract class NetHandle {
   }
 }
 
+/** status, read, write and close: the same for every scheme, so shared instead of made per handle. */
+const COMMON_METHODS = new Map<string, (h: NetHandle, a: MethodArgs) => LuaValue[]>([
+  ['status', (h) => h.status === 'error' ? ['error', h.error] : [h.status]],
+  ['read', (h, a) => h.read(a)],
+  ['write', (h, a) => { h.write(a); return []; }],
+  ['close', (h, a) => { h.close(a); return []; }],
+]);
+
 const [STAR, LETTER_a, LETTER_l, LETTER_L, LETTER_n] = Buffer.from('*alLn');
 const ID_KEY = new LuaName('id');
 const metatables = new WeakMap<object, Map<Function, LuaRef>>();
@@ -269,10 +281,10 @@ function classMetatable(L: LuaState, h: NetHandle): LuaRef {
   let mt = perState.get(h.constructor);
   if (mt) return mt;
   const index: Record<string, LuaValue> = {};
-  for (const name of Object.keys(h.methods())) {
+  for (const name of h.methodNames()) {
     index[name] = ((L2: LuaState) => {
       const self = hostAt(L2, 1);
-      if (!(self instanceof NetHandle) || !self.methods()[name]) return raise(L2, `bad argument #1 to '${name}' (socket expected, got ${typeName(L2, 1)}; call it as handle:${name}(...))`);
+      if (!(self instanceof NetHandle) || !self.hasMethod(name)) return raise(L2, `bad argument #1 to '${name}' (socket expected, got ${typeName(L2, 1)}; call it as handle:${name}(...))`);
       return self.invoke(L2, name);
     }) as JsFunction;
   }
