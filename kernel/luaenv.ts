@@ -3,7 +3,7 @@
 // wrappers that forward preemption and syscall yields to the kernel
 // (reference/phoenix.md §1.3–1.5, reference/ecosystem.md §1.4–1.5).
 import { readFileSync } from 'node:fs';
-import { lauxlib, lua, lualib, LuaRef, LuaState, LUA_OK, LUA_YIELD, nameAt, refAt, stringAt, to_luastring, pushString } from './vm/lua.js';
+import { lauxlib, lua, lualib, LuaRef, LuaState, LUA_OK, LUA_YIELD, nameAt, yieldTagAt, refAt, stringAt, to_luastring, pushString } from './vm/lua.js';
 import { pushLua, LuaValue } from './vm/values.js';
 import { readArgs, SyscallError, type Syscall } from '../syscalls/types.js';
 import type { Thread } from './process.js';
@@ -198,8 +198,8 @@ export class LuaRuntime {
   // everything else yields to the resumer as usual.
   private yieldNative(L: LuaState): number {
     const n = lua.lua_gettop(L);
-    if (n >= 2 && lua.lua_type(L, 1) === lua.LUA_TSTRING && lua.lua_type(L, 2) === lua.LUA_TSTRING) {
-      const tag = nameAt(L, 1);
+    if (n >= 2 && lua.lua_type(L, 2) === lua.LUA_TSTRING) {
+      const tag = yieldTagAt(L, 1);
       if (tag === 'syscall' || tag === 'secure_syscall') {
         const sc = this.host.syscalls.get(nameAt(L, 2));
         if (sc && !sc.blocking) return this.directSyscall(L, sc);
@@ -305,7 +305,7 @@ export class LuaRuntime {
           continue;
         }
         if (n >= 1 && lua.lua_type(co, 1) === lua.LUA_TSTRING) {
-          const tag = nameAt(co, 1);
+          const tag = yieldTagAt(co, 1);
           if (n === 1 && tag === 'preempt') {
             // An explicit time-slice yield is the kernel's too, as one from the hook.
             lua.lua_settop(co, 0);

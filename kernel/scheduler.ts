@@ -1,7 +1,7 @@
 // Runs the threads of one computer: resumes ready threads, turns their yields
 // into syscalls, event waits or time slices, and delivers queued events to
 // waiting threads (reference/phoenix.md §1.3 "Scheduling loop").
-import { lauxlib, lua, LuaState, LUA_OK, LUA_YIELD, nameAt, pushString, stringAt } from './vm/lua.js';
+import { lauxlib, lua, LuaState, LUA_OK, LUA_YIELD, nameAt, yieldTagAt, pushString, stringAt } from './vm/lua.js';
 import { pushLua, pushName, LuaValue } from './vm/values.js';
 import { isKernelWait, readArgs, SyscallError, type Syscall } from '../syscalls/types.js';
 import type { Computer } from './computer.js';
@@ -100,7 +100,7 @@ export class Scheduler {
       const parked = c.runtime.parked.get(T);
       if (parked) { c.runtime.parked.delete(T); lua.lua_settop(T, 0); this.park(thread, parked, 'syscall'); return; }
       const n = lua.lua_gettop(T);
-      const tag = n >= 1 && lua.lua_type(T, 1) === lua.LUA_TSTRING ? nameAt(T, 1) : null;
+      const tag = n >= 1 ? yieldTagAt(T, 1) : null;
       if (tag === 'syscall' || tag === 'secure_syscall') { this.dispatch(thread, n); return; }
       if (tag === 'preempt') {
         lua.lua_settop(T, 0);

@@ -162,6 +162,21 @@ describe('coroutine yields (fengari patch: yield by returning)', () => {
     expect(r.stdout).toBe(EXPECTED + '\n');
   });
 
+  it('a kernel tag is recognised by its bytes, however the string was made; other strings are data', async () => {
+    const r = await runLua(`
+      local tag = table.concat({ "sys", "call" })
+      print(coroutine.yield(tag, "getpid") == true)
+      local gen = coroutine.wrap(function()
+        local ok, pid = coroutine.yield(("x"):rep(2) .. tag, "getpid")
+        coroutine.yield(tag:upper(), "getpid")
+        return coroutine.yield(tag, "getpid") -- forwarded to the kernel: the coroutine gets the result
+      end)
+      print(gen(), select("#", gen()), gen() == true)
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('true\nxxsyscall\t2\ttrue\n');
+  });
+
   it('return from lua_yield only for a JS function called at the coroutine level', () => {
     const L = plainState();
     let returned = 0;

@@ -111,6 +111,24 @@ export function nameAt(L: LuaState, idx: number): string {
   return s;
 }
 
+const YIELD_TAGS = ['syscall', 'secure_syscall', 'secure_event', 'preempt'] as const;
+export type YieldTag = typeof YIELD_TAGS[number];
+const TAG_BYTES = YIELD_TAGS.map((t) => [t, Buffer.from(t)] as const);
+
+/** The kernel tag a yield starts with ("syscall", "preempt", ...), or null. Compared as bytes,
+ * nothing decoded or kept: the first value of a yield is often program data (a generator's lines). */
+export function yieldTagAt(L: LuaState, idx: number): YieldTag | null {
+  if (lua.lua_type(L, idx) !== lua.LUA_TSTRING) return null;
+  const b: Uint8Array = lua.lua_tolstring(L, idx);
+  for (const [tag, bytes] of TAG_BYTES) {
+    if (b.length !== bytes.length) continue;
+    let i = 0;
+    while (i < b.length && b[i] === bytes[i]) i++;
+    if (i === b.length) return tag;
+  }
+  return null;
+}
+
 /** A Lua string made once and pushed many times (event names, table keys): fengari copies
  * and re-hashes every new string used as a key; a kept one is hashed once. `type` and `value`
  * make it a TValue for fengari to copy onto the stack. */
