@@ -104,7 +104,7 @@ export class LuaRuntime {
       throw new Error(`prelude: ${stringAt(L, -1)}`);
     }
     const natives: Record<string, LuaValue> = {
-      yield: (L2: LuaState) => this.yieldNative(L2),
+      yield: this.yieldNative,
       resume: (L2: LuaState) => this.resumeNative(L2),
       wrap: (L2: LuaState) => this.wrapNative(L2),
       status: (L2: LuaState) => {
@@ -196,7 +196,7 @@ export class LuaRuntime {
 
   // coroutine.yield: non-blocking syscalls are answered in place (no yield, ≈1 µs);
   // everything else yields to the resumer as usual.
-  private yieldNative(L: LuaState): number {
+  private readonly yieldNative = (L: LuaState): number => {
     const n = lua.lua_gettop(L);
     if (n >= 2 && lua.lua_type(L, 2) === lua.LUA_TSTRING) {
       const tag = yieldTagAt(L, 1);
@@ -206,7 +206,7 @@ export class LuaRuntime {
       }
     }
     return lua.lua_yield(L, n);
-  }
+  };
 
   private directSyscall(L: LuaState, sc: Syscall): number {
     const thread = this.host.current();
@@ -234,9 +234,13 @@ export class LuaRuntime {
       return lua.lua_yield(L, 0);
     }
     lua.lua_pushboolean(L, true);
-    const vals = results ?? [];
-    for (const v of vals) pushLua(L, v);
-    return vals.length + 1;
+    if (!results) return 1;
+    for (const v of results) {
+      // Integers (pids, ids, counts) are most results: pushed without pushLua's general checks.
+      if (typeof v === 'number' && (v | 0) === v && (v !== 0 || 1 / v > 0)) lua.lua_pushinteger(L, v);
+      else pushLua(L, v);
+    }
+    return results.length + 1;
   }
 
   private resumeNative(L: LuaState): number {

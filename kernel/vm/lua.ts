@@ -111,22 +111,29 @@ export function nameAt(L: LuaState, idx: number): string {
   return s;
 }
 
-const YIELD_TAGS = ['syscall', 'secure_syscall', 'secure_event', 'preempt'] as const;
-export type YieldTag = typeof YIELD_TAGS[number];
-const TAG_BYTES = YIELD_TAGS.map((t) => [t, Buffer.from(t)] as const);
+export type YieldTag = 'syscall' | 'secure_syscall' | 'secure_event' | 'preempt';
+const SYSCALL = Buffer.from('syscall');
+const PREEMPT = Buffer.from('preempt');
+const SECURE_SYSCALL = Buffer.from('secure_syscall');
+const SECURE_EVENT = Buffer.from('secure_event');
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** The kernel tag a yield starts with ("syscall", "preempt", ...), or null. Compared as bytes,
- * nothing decoded or kept: the first value of a yield is often program data (a generator's lines). */
+ * nothing decoded or kept: the first value of a yield is often program data (a generator's
+ * lines). Runs on every syscall, hence one test per tag length. */
 export function yieldTagAt(L: LuaState, idx: number): YieldTag | null {
   if (lua.lua_type(L, idx) !== lua.LUA_TSTRING) return null;
   const b: Uint8Array = lua.lua_tolstring(L, idx);
-  for (const [tag, bytes] of TAG_BYTES) {
-    if (b.length !== bytes.length) continue;
-    let i = 0;
-    while (i < b.length && b[i] === bytes[i]) i++;
-    if (i === b.length) return tag;
+  switch (b.length) {
+    case 7: return sameBytes(b, SYSCALL) ? 'syscall' : sameBytes(b, PREEMPT) ? 'preempt' : null;
+    case 14: return sameBytes(b, SECURE_SYSCALL) ? 'secure_syscall' : null;
+    case 12: return sameBytes(b, SECURE_EVENT) ? 'secure_event' : null;
+    default: return null;
   }
-  return null;
 }
 
 /** A Lua string made once and pushed many times (event names, table keys): fengari copies
