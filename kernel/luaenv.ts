@@ -201,12 +201,24 @@ export class LuaRuntime {
     if (n >= 2 && lua.lua_type(L, 2) === lua.LUA_TSTRING) {
       const tag = yieldTagAt(L, 1);
       if (tag === 'syscall' || tag === 'secure_syscall') {
-        const sc = this.host.syscalls.get(nameAt(L, 2));
+        const sc = this.syscallAt(L);
         if (sc && !sc.blocking) return this.directSyscall(L, sc);
       }
     }
     return lua.lua_yield(L, n);
   };
+
+  // The syscall named at slot 2. A loop calling one syscall passes the same string constant
+  // (the same byte array) every time: one identity check instead of a decode and two lookups.
+  private lastName: Uint8Array | null = null;
+  private lastSyscall: Syscall | undefined;
+  private syscallAt(L: LuaState): Syscall | undefined {
+    const b: Uint8Array = lua.lua_tolstring(L, 2);
+    if (b === this.lastName) return this.lastSyscall;
+    const sc = this.host.syscalls.get(nameAt(L, 2));
+    if (sc) { this.lastName = b; this.lastSyscall = sc; }
+    return sc;
+  }
 
   private directSyscall(L: LuaState, sc: Syscall): number {
     const thread = this.host.current();

@@ -192,7 +192,13 @@ export class Scheduler {
     const prevL = this.c.callerL;
     this.c.callerL = L;
     try {
-      return sc.handler(proc, thread, ...args);
+      // Most syscalls take 0–2 arguments: a direct call avoids building a spread call's list.
+      switch (args.length) {
+        case 0: return sc.handler(proc, thread);
+        case 1: return sc.handler(proc, thread, args[0]);
+        case 2: return sc.handler(proc, thread, args[0], args[1]);
+        default: return sc.handler(proc, thread, ...args);
+      }
     } finally {
       this.c.callerL = prevL;
     }

@@ -107,8 +107,13 @@ function matches(L: LuaState, idx: number, t: BaseType): boolean {
   }
 }
 
+/** What readArgs gives a syscall that takes no arguments: one shared empty list, nothing
+ * allocated on the in-place path (getpid and friends). Handlers receive it spread, never kept. */
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
 /** Check and convert arguments at stack slots first..top of L. Throws SyscallError. */
 export function readArgs(L: LuaState, sc: Syscall, first: number): unknown[] {
+  if (sc.specs.length === 0) return NO_ARGS as unknown[];
   const top = lua.lua_gettop(L);
   const out: unknown[] = [];
   let i = 0;
