@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { lauxlib, lua, LuaState, LUA_OK, pushString, to_luastring } from './lua.js';
+import { loadPrecompiled, precompiledChunk } from './precompiled.js';
 
 const require = createRequire(import.meta.url);
 const lobject = require('fengari/src/lobject.js');
@@ -15,9 +16,6 @@ const MAX_BYTES = 32 * 1024 * 1024;
 const cache = new Map<string, { proto: { upvalues: unknown[] }; size: number }>();
 let cachedBytes = 0;
 
-function keyOf(bytes: Uint8Array, chunkname: string): string {
-  return chunkname + '\0' + createHash('sha1').update(bytes).digest('base64');
-}
 
 /**
  * Load a text chunk (binary chunks are refused) and push the function, or push
@@ -29,7 +27,8 @@ export function loadText(L: LuaState, bytes: Uint8Array, chunkname: string): num
     pushString(L, `attempt to load a binary chunk (mode is 't')`);
     return lua.LUA_ERRSYNTAX;
   }
-  const key = keyOf(bytes, chunkname);
+  const digest = createHash('sha1').update(bytes).digest('base64');
+  const key = chunkname + '\0' + digest;
   const hit = cache.get(key);
   if (hit) {
     const cl = new lobject.LClosure(L, hit.proto.upvalues.length);
@@ -43,7 +42,14 @@ export function loadText(L: LuaState, bytes: Uint8Array, chunkname: string): num
     }
     return LUA_OK;
   }
-  const status = lauxlib.luaL_loadbufferx(L, bytes, bytes.length, to_luastring(chunkname), to_luastring('t'));
+  // Sources that ship with cinder were compiled at build time (kernel/vm/precompiled.ts).
+  // A damaged store entry is dropped and the source parsed instead.
+  const pre = precompiledChunk(digest);
+  let status = pre ? loadPrecompiled(L, pre, chunkname) : -1;
+  if (status !== LUA_OK) {
+    if (pre) lua.lua_pop(L, 1);
+    status = lauxlib.luaL_loadbufferx(L, bytes, bytes.length, to_luastring(chunkname), to_luastring('t'));
+  }
   if (status !== LUA_OK) return status;
   const proto = L.stack[L.top - 1].value.p;
   const size = bytes.length;

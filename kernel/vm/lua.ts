@@ -149,6 +149,11 @@ export class LuaName {
   }
 }
 
+/** A Lua string object for `s` (what a function prototype keeps as its source name). */
+export function newLuaString(L: LuaState, s: string): unknown {
+  return lstring.luaS_new(L, to_luastring(s));
+}
+
 export function pushString(L: LuaState, s: string | Uint8Array): void {
   if (typeof s === 'string') lua.lua_pushstring(L, to_luastring(s));
   else lua.lua_pushlstring(L, s, s.length);
