@@ -49,6 +49,17 @@ describe('rom network programs', () => {
       expect([prog, r.code]).toEqual([prog, 2]);
       expect(r.stderr).toMatch(/usage: /);
     }
+    const bad = await rom('curl', ['-H', 'no colon here', 'http://example.com/']);
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, "curl: bad header 'no colon here'"]);
+    const help = await rom('wscat', ['--help']);
+    expect([help.code, help.stderr.split('\n')[0]]).toEqual([2, 'usage: wscat [options] URL']);
+  });
+
+  it('-H takes "Name: value" with spaces around the colon and the value trimmed', async () => {
+    const r = await rom('curl', ['-H', '  X-Spaced :  two words  ', '-H', 'X-Empty:', `${s.base}/echo`], { env: setup() });
+    expect(r.code).toBe(0);
+    expect(s.requests.at(-1)!.headers['x-spaced']).toBe('two words');
+    expect(s.requests.at(-1)!.headers['x-empty']).toBe('');
   });
 
   it('wget downloads to a file (binary safe) or to standard output', async () => {

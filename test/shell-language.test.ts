@@ -186,7 +186,7 @@ describe('sh: built-ins', () => {
 
   it('alias and unalias, including arguments after the alias', async () => {
     const r = await sh("alias ll='ls -1' greet='echo hello'; ll /rom; greet world; alias greet; unalias greet; greet; echo st=$?");
-    expect(r.stdout).toBe("bin\nhelp\nsbin\nhello world\nalias greet='echo hello'\nst=127\n");
+    expect(r.stdout).toBe("bin\nhelp\nlib\nsbin\nhello world\nalias greet='echo hello'\nst=127\n");
     expect(r.stderr).toBe('sh: greet: command not found\n');
   });
 

@@ -1,11 +1,9 @@
 -- curl: transfer a URL: any method, headers, a request body, the response to
 -- standard output or a file.
-local util = require "system.util"
 local network = require "system.network"
+local cli = dofile("/rom/lib/cli.lua")
 
-local function usage(msg)
-    if msg then io.stderr:write("curl: " .. msg .. "\n") end
-    io.stderr:write([[
+local program = cli.program("curl", [[
 usage: curl [options] URL
   -X METHOD     request method (default GET, or POST with -d)
   -H HEADER     add a header "Name: value" (repeatable)
@@ -17,27 +15,17 @@ usage: curl [options] URL
   -f            fail (exit 22) on HTTP status 400 and above
   -m SECONDS    timeout
 ]])
-    os.exit(2)
-end
-
-local opts, err = util.argparse({
-    X = "string", H = "multiple", d = "string", o = "string", i = false, I = false, L = false, f = false,
-    m = "number", help = false, h = "@help",
+local opts = program.options({
+    X = "string", H = "multiple", d = "string", o = "string", i = false, I = false, L = false, f = false, m = "number",
 }, ...)
-if not opts then usage(err) end
-if opts.help or #opts ~= 1 then usage(opts.help and nil or "expected one URL") end
+if #opts ~= 1 then program.usage("expected one URL") end
 
-local headers = {}
-for _, h in ipairs(opts.H or {}) do
-    local k, v = h:match("^%s*([^:]+):%s*(.*)$")
-    if not k then usage("bad header '" .. h .. "'") end
-    headers[k] = v
-end
+local headers = cli.headers(opts.H, program)
 
 local body = opts.d
 if body and body:sub(1, 1) == "@" then
     local f, ferr = io.open(body:sub(2), "rb")
-    if not f then io.stderr:write("curl: " .. body:sub(2) .. ": " .. tostring(ferr) .. "\n") os.exit(26) end
+    if not f then program.fail(body:sub(2) .. ": " .. tostring(ferr), 26) end
     body = f:read("a")
     f:close()
 end
@@ -46,12 +34,12 @@ local method = opts.I and "HEAD" or opts.X or (body and "POST" or "GET")
 local ok, handle, cerr = pcall(network.connect, {
     url = opts[1], method = method, headers = headers, redirect = opts.L == true, timeout = opts.m, encoding = "binary",
 })
-if not ok then io.stderr:write("curl: " .. tostring(handle) .. "\n") os.exit(3) end
-if not handle then io.stderr:write("curl: " .. tostring(cerr) .. "\n") os.exit(7) end
+if not ok then program.fail(handle, 3) end
+if not handle then program.fail(cerr, 7) end
 if body then handle:write(body) else handle:write() end
 network.awaitStatus(handle)
 local status, reason = handle:status()
-if status ~= "open" then io.stderr:write("curl: " .. tostring(reason) .. "\n") os.exit(7) end
+if status ~= "open" then program.fail(reason, 7) end
 
 local code, phrase = handle:responseCode()
 local out = {}
@@ -73,7 +61,7 @@ end
 local text = table.concat(out)
 if opts.o then
     local f, ferr = io.open(opts.o, "wb")
-    if not f then io.stderr:write("curl: " .. opts.o .. ": " .. tostring(ferr) .. "\n") os.exit(23) end
+    if not f then program.fail(opts.o .. ": " .. tostring(ferr), 23) end
     f:write(text)
     f:close()
 else

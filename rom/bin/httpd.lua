@@ -1,27 +1,21 @@
 -- httpd: serve a folder over HTTP with system.network.serve.
-local util = require "system.util"
 local network = require "system.network"
 local filesystem = require "system.filesystem"
+local cli = dofile("/rom/lib/cli.lua")
 
-local function usage(msg)
-    if msg then io.stderr:write("httpd: " .. msg .. "\n") end
-    io.stderr:write([[
+local program = cli.program("httpd", [[
 usage: httpd [-p PORT] [-a ADDRESS] [-n COUNT] [DIR]
   -p PORT     port to listen on (default 8080; 0 picks a free one)
   -a ADDRESS  address to bind (default 127.0.0.1)
   -n COUNT    stop after COUNT requests (default: run until killed)
   DIR         folder to serve (default: the current directory)
 ]])
-    os.exit(2)
-end
-
-local opts, err = util.argparse({ p = "number", a = "string", n = "number", help = false, h = "@help" }, ...)
-if not opts then usage(err) end
-if opts.help or #opts > 1 then usage(opts.help and nil or "expected at most one folder") end
+local opts = program.options({ p = "number", a = "string", n = "number" }, ...)
+if #opts > 1 then program.usage("expected at most one folder") end
 local port = opts.p or 8080
-if port < 0 or port > 65535 or port % 1 ~= 0 then usage("bad port " .. tostring(opts.p)) end
+if port < 0 or port > 65535 or port % 1 ~= 0 then program.usage("bad port " .. tostring(opts.p)) end
 local root = filesystem.absolute(opts[1] or ".")
-if not filesystem.isDir(root) then io.stderr:write("httpd: " .. root .. ": Not a directory\n") os.exit(1) end
+if not filesystem.isDir(root) then program.fail(root .. ": Not a directory") end
 
 local TYPES = {
     html = "text/html; charset=utf-8", htm = "text/html; charset=utf-8", txt = "text/plain; charset=utf-8",
@@ -93,4 +87,4 @@ local ok, lerr = pcall(function()
         return { status = 500, body = "Internal Server Error\n" }
     end, function(actual) print("httpd: serving " .. root .. " on " .. actual) end)
 end)
-if not ok then io.stderr:write("httpd: " .. tostring(lerr) .. "\n") os.exit(1) end
+if not ok then program.fail(lerr) end

@@ -1,34 +1,23 @@
 -- wget: download a URL to a file (or to standard output with -O -).
-local util = require "system.util"
 local network = require "system.network"
 local filesystem = require "system.filesystem"
+local cli = dofile("/rom/lib/cli.lua")
 
-local function usage(msg)
-    if msg then io.stderr:write("wget: " .. msg .. "\n") end
-    io.stderr:write([[
+local program = cli.program("wget", [[
 usage: wget [-q] [-O FILE] [-H "Name: value"]... URL
   -O FILE   write to FILE ("-" for standard output; default: the last part of the URL path)
   -H HEADER add a request header (repeatable)
   -q        quiet: no progress messages
 ]])
-    os.exit(2)
-end
-
-local opts, err = util.argparse({ O = "string", H = "multiple", q = false, help = false, h = "@help" }, ...)
-if not opts then usage(err) end
-if opts.help or #opts ~= 1 then usage(opts.help and nil or "expected one URL") end
+local opts = program.options({ O = "string", H = "multiple", q = false }, ...)
+if #opts ~= 1 then program.usage("expected one URL") end
 local url = opts[1]
 
-local headers = {}
-for _, h in ipairs(opts.H or {}) do
-    local k, v = h:match("^%s*([^:]+):%s*(.*)$")
-    if not k then usage("bad header '" .. h .. "'") end
-    headers[k] = v
-end
+local headers = cli.headers(opts.H, program)
 
 local ok, handle, reason = pcall(network.get, { url = url, headers = headers, encoding = "binary" })
-if not ok then io.stderr:write("wget: " .. tostring(handle) .. "\n") os.exit(1) end
-if not handle then io.stderr:write("wget: " .. url .. ": " .. tostring(reason) .. "\n") os.exit(4) end
+if not ok then program.fail(handle) end
+if not handle then program.fail(url .. ": " .. tostring(reason), 4) end
 local code, phrase = handle:responseCode()
 local data = handle:read("*a") or ""
 handle:close()
@@ -47,7 +36,7 @@ if out == "-" then
     io.write(data)
 else
     local f, ferr = io.open(out, "wb")
-    if not f then io.stderr:write("wget: " .. out .. ": " .. tostring(ferr) .. "\n") os.exit(3) end
+    if not f then program.fail(out .. ": " .. tostring(ferr), 3) end
     f:write(data)
     f:close()
     if not opts.q then io.stderr:write("wget: saved " .. #data .. " bytes to " .. out .. "\n") end

@@ -3,10 +3,9 @@
 local util = require "system.util"
 local network = require "system.network"
 local process = require "system.process"
+local cli = dofile("/rom/lib/cli.lua")
 
-local function usage(msg)
-    if msg then io.stderr:write("wscat: " .. msg .. "\n") end
-    io.stderr:write([[
+local program = cli.program("wscat", [[
 usage: wscat [options] URL
   -x MESSAGE  send MESSAGE instead of reading standard input (repeatable)
   -n COUNT    with -x: close after COUNT messages were received (default: one per -x)
@@ -14,25 +13,16 @@ usage: wscat [options] URL
   -t          send text frames (default: binary frames)
   -H HEADER   add a handshake header "Name: value" (repeatable)
 ]])
-    os.exit(2)
-end
+local opts = program.options({ x = "multiple", n = "number", w = "number", t = false, H = "multiple" }, ...)
+if #opts ~= 1 then program.usage("expected one URL") end
 
-local opts, err = util.argparse({ x = "multiple", n = "number", w = "number", t = false, H = "multiple", help = false, h = "@help" }, ...)
-if not opts then usage(err) end
-if opts.help or #opts ~= 1 then usage(opts.help and nil or "expected one URL") end
-
-local headers = {}
-for _, h in ipairs(opts.H or {}) do
-    local k, v = h:match("^%s*([^:]+):%s*(.*)$")
-    if not k then usage("bad header '" .. h .. "'") end
-    headers[k] = v
-end
+local headers = cli.headers(opts.H, program)
 
 local ok, ws, cerr = pcall(network.connect, { url = opts[1], headers = headers, encoding = opts.t and "utf8" or "binary" })
-if not ok then io.stderr:write("wscat: " .. tostring(ws) .. "\n") os.exit(2) end
-if not ws then io.stderr:write("wscat: " .. tostring(cerr) .. "\n") os.exit(1) end
+if not ok then program.fail(ws, 2) end
+if not ws then program.fail(cerr) end
 local p = network.awaitStatus(ws)
-if p.status ~= "open" then io.stderr:write("wscat: " .. tostring(p.error or p.status) .. "\n") os.exit(1) end
+if p.status ~= "open" then program.fail(p.error or p.status) end
 io.stderr:write("connected to " .. opts[1] .. "\n")
 
 local want = math.huge
