@@ -7,6 +7,7 @@ import fetch from 'node-fetch';
 import { WebSocket } from 'ws';
 import { runNet, lua, freePort, ALL_BYTES } from './inet-helpers.js';
 import { cleanupTempDirs } from './helpers.js';
+import { requestTarget } from '../kernel/net/server-http.js';
 
 afterAll(() => cleanupTempDirs());
 
@@ -340,5 +341,20 @@ describe('serve()', () => {
     });
     expect(msg).toBe('got hi');
     expectOk(await done);
+  });
+});
+
+describe('request targets', () => {
+  it('requestTarget gives the path and query the URL parser gives, with or without its fast path', () => {
+    const targets = [
+      '/', '/a/b.txt', '/a/b?x=1&y=two%20words', '/a/../b', '/a/./b/', '/a/%2e%2e/b', '/%41b', '/a b?q=a b',
+      '/ä?ü=1', '/a?x=1#frag', '/a#f', '/?', '/a?', '/a//b', '/.hidden/..x', '/a/..', '/a/.', "/x'y(z)*", '/a\\b',
+      '/a?x=%zz&y=+', '/~user/file-name_1.lua',
+    ];
+    for (const t of targets) {
+      const url = new URL(t, 'http://localhost');
+      const got = requestTarget(t);
+      expect([t, got.path, [...new URLSearchParams(got.query)]]).toEqual([t, url.pathname, [...url.searchParams]]);
+    }
   });
 });

@@ -68,13 +68,13 @@ export class HttpServerHandle extends NetHandle {
   }
 
   protected override extraMethods(): Record<string, Method> {
-    const url = new URL(this.req.url ?? '/', 'http://localhost');
+    const target = requestTarget(this.req.url ?? '/');
     return {
       requestMethod: () => [this.req.method ?? 'GET'],
-      requestPath: () => [url.pathname],
+      requestPath: () => [target.path],
       requestQuery: () => {
         const t = new LuaTable();
-        for (const [k, v] of url.searchParams) t.set(k, v);
+        for (const [k, v] of new URLSearchParams(target.query)) t.set(k, v);
         return [t];
       },
       requestHeaders: () => {
@@ -102,4 +102,20 @@ export class HttpServerHandle extends NetHandle {
       },
     };
   }
+}
+
+// Characters a URL path keeps exactly as they are (no percent-encoding, no dot segments).
+const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+
+/** The path and raw query of a request target, as `new URL(target, base)` gives them; the common
+ * plain path is split without running the URL parser (a few µs per request). */
+export function requestTarget(target: string): { path: string; query: string } {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  if (!target.includes('#') && PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) {
+    return { path, query: q < 0 ? '' : target.slice(q + 1) };
+  }
+  const url = new URL(target, 'http://localhost');
+  return { path: url.pathname, query: url.search.slice(1) };
 }

@@ -154,8 +154,25 @@ export function newLuaString(L: LuaState, s: string): unknown {
   return lstring.luaS_new(L, to_luastring(s));
 }
 
+const utf8Encoder = new TextEncoder();
+
+/** A JS string as new UTF-8 bytes that a Lua string may own. ASCII (most names, headers and
+ * URIs) is copied in one pass; fengari's to_luastring builds a JS array first, and
+ * lua_pushstring then copies the bytes again. Never a pooled Buffer: a Lua string would keep
+ * the whole pool alive. */
+export function utf8Bytes(s: string): Uint8Array {
+  const n = s.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return utf8Encoder.encode(s);
+    out[i] = c;
+  }
+  return out;
+}
+
 export function pushString(L: LuaState, s: string | Uint8Array): void {
-  if (typeof s === 'string') lua.lua_pushstring(L, to_luastring(s));
+  if (typeof s === 'string') lobject.pushsvalue2s(L, lstring.luaS_bless(L, utf8Bytes(s)));
   else lua.lua_pushlstring(L, s, s.length);
 }
 
