@@ -62,12 +62,15 @@ export class Scheduler {
   // The first waiting thread pops one event; every waiting thread gets it (a fresh table each).
   private deliverEvent(proc: Process): void {
     if (!proc.eventQueue.length) return;
-    const waiting = [...proc.threads.values()].filter((t) => t.status === 'event');
-    if (!waiting.length) return;
-    const ev = proc.eventQueue.shift()!;
-    for (const t of waiting) {
+    let resume: ((T: LuaState) => number) | null = null;
+    for (const t of proc.threads.values()) {
+      if (t.status !== 'event') continue;
+      if (!resume) {
+        const ev = proc.eventQueue.shift()!;
+        resume = (T) => { pushName(T, ev.name); pushLua(T, ev.params ?? {}); return 2; };
+      }
       t.status = 'ready';
-      t.resume = (T) => { pushName(T, ev.name); pushLua(T, ev.params ?? {}); return 2; };
+      t.resume = resume;
     }
   }
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkHost, defaultPolicy, loadPolicy, policyLookup, resolveAllowed, DENIED, isPrivateAddress } from '../kernel/net/policy.js';
 import { ReadBuffer } from '../kernel/net/buffer.js';
-import { appendQuery } from '../kernel/net/uri.js';
+import { appendQuery, parseURI, toURL } from '../kernel/net/uri.js';
 import { runNet, lua } from './inet-helpers.js';
 import { cleanupTempDirs, newWorld, bootComputer, runLua } from './helpers.js';
 import { netPolicy } from '../kernel/net/state.js';
@@ -126,5 +126,19 @@ describe('read buffer', () => {
   it('query tables are appended sorted and encoded', () => {
     expect(appendQuery('http://h/p', [['b', '2'], ['a', 'x y']])).toBe('http://h/p?a=x%20y&b=2');
     expect(appendQuery('http://h/p?z=1#f', [['a', '1']])).toBe('http://h/p?z=1&a=1#f');
+  });
+  it('parsed URIs are kept frozen, so a repeated URI is parsed once and no caller can change it', () => {
+    const a = parseURI('http://cache.test:81/p?q');
+    expect(parseURI('http://cache.test:81/p?q')).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(() => { (a as { port?: number }).port = 1; }).toThrow(TypeError);
+    expect(a).toEqual({ scheme: 'http', host: 'cache.test', port: 81, path: '/p', query: 'q' });
+    expect(() => parseURI('http://bad host/')).toThrow('Invalid URI');
+    expect(() => parseURI('http://bad host/')).toThrow('Invalid URI'); // errors are not cached as results
+    expect(toURL('http://cache.test:81/p')?.href).toBe('http://cache.test:81/p');
+    expect(toURL('http://cache.test:81/p')).toBe(toURL('http://cache.test:81/p'));
+    expect(toURL('file:///x')).toBeNull();
+    for (let i = 0; i < 200; i++) parseURI(`http://h${i}/`); // the cache stays bounded and keeps working
+    expect(parseURI('http://cache.test:81/p?q')).toEqual(a);
   });
 });

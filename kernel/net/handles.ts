@@ -112,7 +112,10 @@ export abstract class NetHandle {
       if (this.closedLocally) this.buffer.clear();
       handlesByProc.get(this.owner)?.delete(this);
     }
-    if (!quiet) this.owner.queueEvent('handle_status_change', { id: this.id, status, error, ...extra });
+    if (quiet) return;
+    const params: Record<string, LuaValue> = { id: this.id, status, error };
+    for (const k in extra) params[k] = extra[k];
+    this.owner.queueEvent('handle_status_change', params);
   }
 
   protected setIo(kind: IoKind | null): void { this.io.set(kind); }
@@ -297,5 +300,6 @@ function classMetatable(L: LuaState, h: NetHandle): LuaRef {
 
 /** Concatenate write arguments. */
 export function joinParts(parts: Buffer[]): Buffer {
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return parts.length === 1 ? parts[0] : parts.length === 0 ? EMPTY : Buffer.concat(parts);
 }
+const EMPTY = Buffer.alloc(0);

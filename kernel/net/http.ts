@@ -83,11 +83,13 @@ export class HttpHandle extends NetHandle {
   private rawHeaders: { raw(): Record<string, string[]> } | null = null;
   private headers: Record<string, string> | null = null;
 
+  private readonly st: NetState;
+
   constructor(owner: Process, private readonly opts: ConnectOptions, private readonly url: URL) {
     super(owner, 'ready', new ReadBuffer(false, ''), null);
+    this.st = netState(owner.computer);
   }
 
-  private get st(): NetState { return netState(this.owner.computer); }
 
   protected override writable(): boolean { return this.status === 'ready'; }
 
@@ -124,8 +126,8 @@ export class HttpHandle extends NetHandle {
           method, headers, body: reqBody, redirect: 'manual', signal: controller as never, compress: true,
           agent: (u: URL) => (u.protocol === 'https:' ? httpsAgent : httpAgent),
         });
-        const location = res.headers.get('location');
-        if (this.opts.redirect && isRedirect(res.status) && location !== null) {
+        const location = this.opts.redirect && isRedirect(res.status) ? res.headers.get('location') : null;
+        if (location !== null) {
           let next: URL | null = null;
           try { next = new URL(location, url); } catch { next = null; }
           if (next && (next.protocol === 'http:' || next.protocol === 'https:') && next.href !== url) {

@@ -50,8 +50,25 @@ function validPort(port: string): boolean {
   return Number(port) <= 65535;
 }
 
-/** Parse a URI; throws UriError("Invalid URI") for anything malformed. */
-export function parseURI(uri: string): ParsedURI {
+// Programs request the same few URIs over and over (a client polling one server):
+// the last results of parseURI and toURL are kept, frozen so no caller can change
+// what the next one gets. Cleared when full, which costs one re-parse per URI.
+const CACHE_MAX = 64;
+const parsedCache = new Map<string, Readonly<ParsedURI>>();
+const urlCache = new Map<string, URL | null>();
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** Parse a URI; throws UriError("Invalid URI") for anything malformed. The result is shared: read only. */
+export function parseURI(uri: string): Readonly<ParsedURI> {
+  return parsedCache.get(uri) ?? remember(parsedCache, uri, Object.freeze(parseFresh(uri)));
+}
+
+function parseFresh(uri: string): ParsedURI {
   const bad = () => new UriError('Invalid URI');
   if (!isAlpha(uri.charCodeAt(0))) throw bad();
   let i = 1;
@@ -118,12 +135,17 @@ export function appendQuery(url: string, pairs: Array<[string, string]>): string
   return base + sep + q + frag;
 }
 
-/** A WHATWG URL for an http/ws/tcp URI, or null when node's parser rejects it or it has no host. */
+/** A WHATWG URL for an http/ws/tcp URI, or null when node's parser rejects it or it has no host.
+ * The URL is shared between calls with the same string: never modify it. */
 export function toURL(uri: string): URL | null {
+  const known = urlCache.get(uri);
+  if (known !== undefined) return known;
+  let u: URL | null;
   try {
-    const u = new URL(uri);
-    return u.hostname ? u : null;
-  } catch { return null; }
+    u = new URL(uri);
+    if (!u.hostname) u = null;
+  } catch { u = null; }
+  return remember(urlCache, uri, u);
 }
 
 /** A host name as node's socket APIs want it (IPv6 brackets removed). */
