@@ -120,20 +120,22 @@ end
 
 --- awaitStatus(handle) -> params: wait for the handle's next
 -- handle_status_change event; other events are kept (put back in order).
-local function awaitStatus(handle)
+local function awaitStatus(handle, name, params)
     local id = handle.id
     local saved
     while true do
-        local name, params = yield()
         if name == "handle_status_change" and type(params) == "table" and params.id == id then
             if saved then requeue(saved) end
             return params
         end
-        saved = saved or {}
-        saved[#saved + 1] = { name, params }
+        if name ~= nil then
+            saved = saved or {}
+            saved[#saved + 1] = { name, params }
+        end
+        name, params = yield()
     end
 end
-network.awaitStatus = awaitStatus
+network.awaitStatus = function(handle) return awaitStatus(handle) end
 
 --- Does url start with "http://" or "https://" (any case)? Compared as bytes:
 -- this runs once per request, and a pattern match costs several times more.
@@ -167,7 +169,11 @@ local function request(level, method, options, data)
     if not ok then error(handle, level) end
     if not handle then return nil, err end
     if data ~= nil then handle:write(data) else handle:write() end
-    local params = awaitStatus(handle)
+    -- the first event is almost always this handle's: look at it here before the loop
+    local name, params = yield()
+    if name ~= "handle_status_change" or type(params) ~= "table" or params.id ~= handle.id then
+        params = awaitStatus(handle, name, params)
+    end
     -- the event says open: nothing can change an HTTP handle's status since (only close)
     if params.status == "open" then return handle end
     local _, reason = handle:status()
