@@ -75,6 +75,9 @@ describe('cp', () => {
     expect(r.stderr).toBe("cp: -r not specified; omitting directory '/tmp/d'\ncp: cannot copy a directory, '/tmp/d', into itself, '/tmp/d/in'\ncp: cannot stat '/tmp/nope': No such file or directory\n");
     await badOption('cp /tmp/only');
     await badOption('cp -q a b');
+    const t = await sh('echo a > /tmp/a; echo b > /tmp/b; cp /tmp/a /tmp/b /tmp/c; echo $?');
+    expect(t.stdout).toBe('1\n');
+    expect(t.stderr).toBe("cp: target '/tmp/c' is not a directory\n");
   });
 });
 
@@ -91,6 +94,9 @@ describe('mv', () => {
     expect(r.stdout).toBe('1\n1\n');
     expect(r.stderr).toBe("mv: cannot stat '/tmp/nope': No such file or directory\nmv: cannot move '/tmp/d' to a subdirectory of itself, '/tmp/d/sub'\n");
     await badOption('mv one');
+    const t = await sh('echo a > /tmp/a; echo b > /tmp/b; mv /tmp/a /tmp/b /tmp/c; echo $?; cat /tmp/a');
+    expect(t.stdout).toBe('1\na\n');
+    expect(t.stderr).toBe("mv: target '/tmp/c' is not a directory\n");
   });
 });
 
@@ -185,6 +191,15 @@ describe('grep, head, tail, wc', () => {
     `);
     expect(out).toBe('line 1\nline 11\n12\n2:line 2\nline 1\nline 2\nline 1\nline 11\nline 12\nline 12\n     12 /tmp/n\n      1       3       7\n');
   });
+  it('head and tail: several files with headers, "-" for standard input, missing files', async () => {
+    const r = await sh(`
+      lua -e 'for i = 1, 5 do print(i) end' > /tmp/n
+      echo x | head -n 1 /tmp/n - /nope; echo $?
+      echo -e "p\\nq\\nr" | tail -2 - /tmp/n; echo $?
+    `);
+    expect(r.stdout).toBe('==> /tmp/n <==\n1\n\n==> - <==\nx\n\n==> /nope <==\n1\n==> - <==\nq\nr\n\n==> /tmp/n <==\n4\n5\n0\n');
+    expect(r.stderr).toBe('head: /nope: No such file or directory\n');
+  });
   it('statuses and usage', async () => {
     const r = await sh('echo a | grep -q b; echo $?; echo a | grep -q a; echo $?; grep x /nope; echo $?');
     expect(r.stdout).toBe('1\n0\n2\n');
@@ -192,6 +207,8 @@ describe('grep, head, tail, wc', () => {
     await badOption('grep -Z x');
     await badOption('head -n x');
     await badOption('tail -q');
+    await badOption('head -n 2.5', /^head: invalid number of lines\nusage: head/);
+    await badOption('tail -n 1.5', /^tail: invalid number of lines\nusage: tail/);
     await badOption('wc -q');
   });
 });

@@ -3,13 +3,11 @@ local util = require "system.util"
 local fs = require "system.filesystem"
 local function sys(...) return coroutine.yield("syscall", ...) end
 
-local function usage()
-    io.stderr:write("usage: cp [-r] SOURCE DEST\n       cp [-r] SOURCE... DIRECTORY\n  -r  copy directories recursively\n")
-    os.exit(2)
-end
+local cli = dofile("/rom/lib/cli.lua")
+local program = cli.program("cp", "usage: cp [-r] SOURCE DEST\n       cp [-r] SOURCE... DIRECTORY\n  -r  copy directories recursively\n")
 local opts, err = util.argparse({ r = false, R = "@r", recursive = "@r", help = false }, ...)
-if not opts then io.stderr:write("cp: " .. err .. "\n") usage() end
-if opts.help or #opts < 2 then usage() end
+if not opts then program.usage(err) end
+if opts.help or #opts < 2 then program.usage() end
 
 local function statOf(p) local _, st = sys("stat", p) return type(st) == "table" and st or nil end
 
@@ -44,18 +42,11 @@ local function copyTree(from, to)
     return copyFile(from, to)
 end
 
-local dest = opts[#opts]
-local sources = { table.unpack(opts, 1, #opts - 1) }
-local dst = statOf(dest)
-if #sources > 1 and not (dst and dst.type == "directory") then
-    io.stderr:write("cp: target '" .. dest .. "' is not a directory\n")
-    os.exit(1)
-end
+local sources, targetFor = cli.sources(program, opts, statOf(opts[#opts]))
 local status = 0
 for _, src in ipairs(sources) do
     local st = statOf(src)
-    local target = dest
-    if dst and dst.type == "directory" then target = fs.combine(dest, fs.basename(src)) end
+    local target = targetFor(src)
     if not st then
         io.stderr:write("cp: cannot stat '" .. src .. "': No such file or directory\n")
         status = 1

@@ -3,28 +3,21 @@ local util = require "system.util"
 local fs = require "system.filesystem"
 local function sys(...) return coroutine.yield("syscall", ...) end
 
-local function usage()
-    io.stderr:write("usage: mv SOURCE DEST\n       mv SOURCE... DIRECTORY\n")
-    os.exit(2)
-end
+local cli = dofile("/rom/lib/cli.lua")
+local program = cli.program("mv", "usage: mv SOURCE DEST\n       mv SOURCE... DIRECTORY\n")
 local opts, err = util.argparse({ f = false, help = false }, ...)
-if not opts then io.stderr:write("mv: " .. err .. "\n") usage() end
-if opts.help or #opts < 2 then usage() end
+if not opts then program.usage(err) end
+if opts.help or #opts < 2 then program.usage() end
 local function statOf(p) local _, st = sys("stat", p, true) return type(st) == "table" and st or nil end
 
-local dest = opts[#opts]
-local sources = { table.unpack(opts, 1, #opts - 1) }
-local dst = statOf(dest)
-if dst and dst.type == "link" then local _, s = sys("stat", dest) if type(s) == "table" then dst = s end end
-if #sources > 1 and not (dst and dst.type == "directory") then
-    io.stderr:write("mv: target '" .. dest .. "' is not a directory\n")
-    os.exit(1)
-end
+local dst = statOf(opts[#opts])
+-- a link to a directory counts as the directory
+if dst and dst.type == "link" then local _, s = sys("stat", opts[#opts]) if type(s) == "table" then dst = s end end
+local sources, targetFor = cli.sources(program, opts, dst)
 local status = 0
 for _, src in ipairs(sources) do
     local st = statOf(src)
-    local target = dest
-    if dst and dst.type == "directory" then target = fs.combine(dest, fs.basename(src)) end
+    local target = targetFor(src)
     local absS, absT = fs.absolute(src), fs.absolute(target)
     if not st then
         io.stderr:write("mv: cannot stat '" .. src .. "': No such file or directory\n")

@@ -44,4 +44,56 @@ function cli.headers(list, program)
     return headers
 end
 
+local function sys(...) return coroutine.yield("syscall", ...) end
+
+--- cli.lineFilter(name, usageText, each, ...): the frame of head and tail.
+-- Parses [-n COUNT | -COUNT] [FILE...] ("-", or no file, is standard input),
+-- then calls each(count, readLine) for every file in turn, with "==> FILE <=="
+-- headers when there are several; unreadable files are reported and make the
+-- exit status 1. Does not return.
+function cli.lineFilter(name, usageText, each, ...)
+    local program = cli.program(name, usageText)
+    local args = { ... }
+    -- accept the traditional -NUMBER form
+    for i, a in ipairs(args) do if a:match("^%-%d+$") then args[i] = "-n" table.insert(args, i + 1, a:sub(2)) break end end
+    -- a lone "-" is a file name here (standard input), not an option
+    for i, a in ipairs(args) do if a == "-" then args[i] = "\0-" end end
+    local opts, err = util.argparse({ n = "number", help = false }, table.unpack(args))
+    if not opts then program.usage(err) end
+    for i, a in ipairs(opts) do if a == "\0-" then opts[i] = "-" end end
+    if opts.help then program.usage() end
+    local count = opts.n or 10
+    if count < 0 or math.floor(count) ~= count then program.usage("invalid number of lines") end
+    if #opts == 0 then opts[1] = "-" end
+    local status = 0
+    for i, f in ipairs(opts) do
+        if #opts > 1 then sys("write", (i > 1 and "\n" or "") .. "==> " .. f .. " <==\n") end
+        if f == "-" then
+            each(count, function() local _, l = sys("readline") return l end)
+        else
+            local ok, h, e = sys("open", f, "r")
+            if not ok or not h then io.stderr:write(name .. ": " .. f .. ": " .. tostring(e or h) .. "\n") status = 1
+            else each(count, h.readLine) h.close() end
+        end
+    end
+    os.exit(status)
+end
+
+--- cli.sources(program, operands, destStat) -> sources, targetFor: the
+-- SOURCE... DEST operands of cp and mv. With several sources DEST must be a
+-- directory (otherwise "target '...' is not a directory", exit 1).
+-- targetFor(src) is DEST, or DEST/basename(src) when DEST is a directory.
+-- destStat is the stat table of DEST, or nil when it does not exist.
+function cli.sources(program, operands, destStat)
+    local fs = require "system.filesystem"
+    local dest = operands[#operands]
+    local sources = { table.unpack(operands, 1, #operands - 1) }
+    local isDir = destStat ~= nil and destStat.type == "directory"
+    if #sources > 1 and not isDir then program.fail("target '" .. dest .. "' is not a directory") end
+    return sources, function(src)
+        if isDir then return fs.combine(dest, fs.basename(src)) end
+        return dest
+    end
+end
+
 return cli
