@@ -3,15 +3,18 @@
 // §3.2), written as a small character-class state machine, plus helpers to
 // build request URLs with the WHATWG parser (node's URL).
 
+/** A parsed URI. Read only: parseURI shares one frozen object between calls with the same string. */
 export interface ParsedURI {
-  scheme: string;
-  user?: string;
-  host?: string;
-  port?: number;
-  path?: string;
-  query?: string;
-  fragment?: string;
+  readonly scheme: string;
+  readonly user?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly path?: string;
+  readonly query?: string;
+  readonly fragment?: string;
 }
+
+type Building = { -readonly [K in keyof ParsedURI]: ParsedURI[K] };
 
 export class UriError extends Error {}
 
@@ -54,7 +57,7 @@ function validPort(port: string): boolean {
 // the last results of parseURI and toURL are kept, frozen so no caller can change
 // what the next one gets. Cleared when full, which costs one re-parse per URI.
 const CACHE_MAX = 64;
-const parsedCache = new Map<string, Readonly<ParsedURI>>();
+const parsedCache = new Map<string, ParsedURI>();
 const urlCache = new Map<string, URL | null>();
 
 function remember<T>(cache: Map<string, T>, key: string, value: T): T {
@@ -64,7 +67,7 @@ function remember<T>(cache: Map<string, T>, key: string, value: T): T {
 }
 
 /** Parse a URI; throws UriError("Invalid URI") for anything malformed. The result is shared: read only. */
-export function parseURI(uri: string): Readonly<ParsedURI> {
+export function parseURI(uri: string): ParsedURI {
   return parsedCache.get(uri) ?? remember(parsedCache, uri, Object.freeze(parseFresh(uri)));
 }
 
@@ -74,7 +77,7 @@ function parseFresh(uri: string): ParsedURI {
   let i = 1;
   while (i < uri.length && uri.charCodeAt(i) < 128 && SCHEME_CHAR[uri.charCodeAt(i)]) i++;
   if (uri.charCodeAt(i) !== 58) throw bad(); // ":"
-  const out: ParsedURI = { scheme: uri.slice(0, i).toLowerCase() };
+  const out: Building = { scheme: uri.slice(0, i).toLowerCase() };
   if (!validRest(uri, i + 1)) throw bad();
   let hier = uri.slice(i + 1);
   const hash = hier.indexOf('#');
