@@ -14,9 +14,9 @@
 // the cinder and Node runs of a case follow each other (order flipped every
 // round). Requests per second are medians of the rounds; a ratio is the median
 // of the per-round ratios, so a machine whose speed drifts between rounds
-// does not skew it. Both sides use
-// keep-alive connections. Cinder's client loops are timed inside Lua (os.epoch),
-// so a program's start-up (loading libsystem) is not billed. No garbage
+// does not skew it. Both sides use keep-alive connections. Cinder's client
+// loops are timed inside Lua (os.epoch), so a program's start-up (loading
+// libsystem) is not billed. No garbage
 // collection is forced between runs (a forced full GC shrinks the young
 // generation and slows the next run's first thousands of requests). Exits 1
 // when a target is missed.
@@ -231,25 +231,25 @@ async function main(): Promise<void> {
   const m = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, median(v)])) as Record<string, number>;
   // The ratio is the median of the per-round ratios: the two runs of a round are seconds apart,
   // so a machine that speeds up or slows down between rounds cancels out.
-  const paired = (c: number[], n: number[]) => median(c.map((x, i) => x / n[i]));
-  const rows = [
-    ['Sequential GET (system.network.get vs node-fetch)', m.seqCinder, m.seqNode, paired(raw.seqCinder, raw.seqNode), TARGET],
-    [`${CONCURRENCY} concurrent GET clients`, m.concCinder, m.concNode, paired(raw.concCinder, raw.concNode), TARGET],
-    [`serve() in Lua vs bare node:http, ${CONCURRENCY} clients`, m.serveCinder, m.serveNode, paired(raw.serveCinder, raw.serveNode), null],
-  ] as const;
+  const rows = ([
+    ['Sequential GET (system.network.get vs node-fetch)', 'seq', TARGET],
+    [`${CONCURRENCY} concurrent GET clients`, 'conc', TARGET],
+    [`serve() in Lua vs bare node:http, ${CONCURRENCY} clients`, 'serve', null],
+  ] as const).map(([name, key, target]) => {
+    const each = raw[`${key}Cinder`].map((c, i) => c / raw[`${key}Node`][i]);
+    return { name, cinder: m[`${key}Cinder`], node: m[`${key}Node`], ratio: median(each), lo: Math.min(...each), hi: Math.max(...each), target };
+  });
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   log(`Machine: ${cpu} × ${cpus().length}, Node ${process.version}; ${RUNS} rounds after ${WARMUP} warm-up rounds; ${SEQ} sequential requests, ${CONCURRENCY} × ${PER} concurrent.`);
   log('req/s: medians of the rounds; ratio: median of the per-round ratios.');
   log();
-  log(table(['Case', 'cinder req/s', 'Node req/s', 'ratio', 'ratio per round (min–max)', 'target'], rows.map(([name, c, n, r, t], i) => {
-    const [cs, ns] = [[raw.seqCinder, raw.seqNode], [raw.concCinder, raw.concNode], [raw.serveCinder, raw.serveNode]][i];
-    const each = cs.map((x, j) => x / ns[j]);
-    return [name, c.toFixed(0), n.toFixed(0), fmtRatio(r), `${fmtRatio(Math.min(...each))}–${fmtRatio(Math.max(...each))}`, t === null ? 'reported' : `≥ ${t}`];
-  })));
+  log(table(['Case', 'cinder req/s', 'Node req/s', 'ratio', 'ratio per round (min–max)', 'target'], rows.map((r) => [
+    r.name, r.cinder.toFixed(0), r.node.toFixed(0), fmtRatio(r.ratio), `${fmtRatio(r.lo)}–${fmtRatio(r.hi)}`, r.target === null ? 'reported' : `≥ ${r.target}`,
+  ])));
   if (opts.json) writeFileSync(opts.json, JSON.stringify({ raw, median: m }, null, 2));
-  const missed = rows.filter(([, , , r, t]) => t !== null && r < t);
+  const missed = rows.filter((r) => r.target !== null && r.ratio < r.target);
   if (missed.length) {
-    log(`\nTarget missed: ${missed.map(([name]) => name).join('; ')}`);
+    log(`\nTarget missed: ${missed.map((r) => r.name).join('; ')}`);
     process.exitCode = 1;
   }
 }

@@ -298,8 +298,9 @@ function classMetatable(L: LuaState, h: NetHandle): LuaRef {
   return mt;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Concatenate write arguments. */
 export function joinParts(parts: Buffer[]): Buffer {
   return parts.length === 1 ? parts[0] : parts.length === 0 ? EMPTY : Buffer.concat(parts);
 }
-const EMPTY = Buffer.alloc(0);

@@ -90,7 +90,6 @@ export class HttpHandle extends NetHandle {
     this.st = netState(owner.computer);
   }
 
-
   protected override writable(): boolean { return this.status === 'ready'; }
 
   protected send(parts: Buffer[]): void {
