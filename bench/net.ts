@@ -23,7 +23,8 @@
 //
 // Options: --runs N (default 9), --warmup N (default 3), --requests N
 // (sequential, default 2000), --per N (per concurrent client, default 125),
-// --json FILE.
+// --json FILE. --split runs only the sequential case and splits a request's time
+// into node-fetch's part and the rest (see splitMain).
 import http from 'node:http';
 import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ import { World } from '../kernel/world.js';
 import type { Computer } from '../kernel/computer.js';
 import { MemorySink, QueueSource } from '../kernel/stdio.js';
 import { netPolicy } from '../kernel/net/state.js';
+import { wrapFetch } from '../kernel/net/lazy.js';
 import { median, now, table, fmtRatio } from './harness.js';
 
 const TARGET = 0.7;
@@ -45,6 +47,7 @@ const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '9' }, warmup: { type: 'string', default: '3' },
     requests: { type: 'string', default: '2000' }, per: { type: 'string', default: '125' }, json: { type: 'string' },
+    split: { type: 'boolean', default: false },
   },
 });
 const RUNS = Math.max(1, Number(opts.runs));
@@ -254,4 +257,84 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// ---- --split: where a sequential request's time goes ----------------------------
+
+type FetchFn = typeof fetch;
+interface Split { requests: number; sync: number; wait: number; between: number; gaps: number; last: number }
+const newSplit = (): Split => ({ requests: 0, sync: 0, wait: 0, between: 0, gaps: 0, last: 0 });
+
+/** fetch, timed: its synchronous part (the call), the wait until the response, and the time
+ * from one response to the next call (reading the body, then the caller's own work). */
+function timedFetch(f: FetchFn, st: Split): FetchFn {
+  return ((url: Parameters<FetchFn>[0], init?: Parameters<FetchFn>[1]) => {
+    const t0 = now();
+    if (st.last > 0) { st.between += t0 - st.last; st.gaps++; }
+    const p = f(url, init);
+    const t1 = now();
+    st.sync += t1 - t0;
+    return p.then((res) => { const t2 = now(); st.wait += t2 - t1; st.last = t2; st.requests++; return res; });
+  }) as FetchFn;
+}
+
+/**
+ * Sequential GETs only, both sides through the same timing wrapper around node-fetch: per
+ * request, node-fetch's synchronous part, the wait for the response (the I/O, the server in
+ * this process, node-fetch's response handling), and the time between a response and the
+ * next call — for Node the body read and the loop; for cinder the body read, the event to the
+ * program, the Lua code, the handle methods and the next connect. Medians over the rounds.
+ */
+async function splitMain(): Promise<void> {
+  const srv = await bareServer();
+  const bench = await bootBench();
+  const rows: Record<'cinder' | 'node', Array<{ total: number; sync: number; wait: number; between: number }>> = { cinder: [], node: [] };
+  let cinderSplit = newSplit();
+  await wrapFetch((f) => timedFetch(f, cinderSplit));
+  const agent = new http.Agent({ keepAlive: true });
+  const per = (st: Split, total: number) => ({
+    total: (total * 1000) / st.requests, sync: (st.sync * 1000) / st.requests,
+    wait: (st.wait * 1000) / st.requests, between: (st.between * 1000) / Math.max(1, st.gaps),
+  });
+  try {
+    for (let run = 1 - WARMUP; run <= RUNS; run++) {
+      process.stderr.write(run <= 0 ? `warm-up ${run + WARMUP}/${WARMUP}\n` : `run ${run}/${RUNS}\n`);
+      const c = async () => {
+        cinderSplit = newSplit();
+        await wrapFetch((f) => timedFetch(f, cinderSplit));
+        const ms = timed(await cinderRun(bench, LUA_SEQ, [srv.url, String(SEQ)]));
+        if (run > 0) rows.cinder.push(per(cinderSplit, ms));
+      };
+      const n = async () => {
+        const st = newSplit();
+        const f = timedFetch(fetch, st);
+        const t0 = now();
+        for (let i = 0; i < SEQ; i++) {
+          const r = await f(srv.url, { agent });
+          if ((await r.text()) !== BODY) throw new Error('bad body');
+        }
+        const ms = now() - t0;
+        if (run > 0) rows.node.push(per(st, ms));
+      };
+      for (const f of run % 2 === 0 ? [c, n] : [n, c]) await f();
+    }
+  } finally {
+    await wrapFetch(null);
+    agent.destroy();
+    bench.world.shutdown();
+    rmSync(bench.dataDir, { recursive: true, force: true });
+    await srv.close();
+  }
+  const med = (side: 'cinder' | 'node', k: 'total' | 'sync' | 'wait' | 'between') => median(rows[side].map((r) => r[k]));
+  log(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}; ${RUNS} rounds after ${WARMUP} warm-up rounds; ${SEQ} sequential requests per run.`);
+  log('µs per request, medians of the rounds (both sides call node-fetch through the same timing wrapper).');
+  log();
+  const fmt = (x: number) => x.toFixed(1);
+  log(table(['Part of a request', 'cinder µs', 'Node µs', 'difference µs'], ([
+    ['node-fetch call (synchronous part)', 'sync'],
+    ['wait for the response (I/O, server, node-fetch)', 'wait'],
+    ['response → next call (body, then program; for cinder: event, Lua, kernel)', 'between'],
+    ['whole request (run time ÷ requests)', 'total'],
+  ] as const).map(([name, k]) => [name, fmt(med('cinder', k)), fmt(med('node', k)), fmt(med('cinder', k) - med('node', k))])));
+}
+
+if (opts.split) await splitMain();
+else await main();

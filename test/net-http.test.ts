@@ -4,6 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startServer, lua, freePort, TestServer } from './inet-helpers.js';
 import { cleanupTempDirs } from './helpers.js';
+import { wrapFetch } from '../kernel/net/lazy.js';
 
 let s: TestServer;
 beforeAll(async () => { s = await startServer(); });
@@ -332,5 +333,18 @@ describe('HTTP bad input', () => {
       print("ok")
     `);
     expect(out).toBe('GET requests cannot have a body\nok\n');
+  });
+
+  it('benchmarks can wrap node-fetch for every request, and unwrap it', async () => {
+    const seen: string[] = [];
+    await wrapFetch((f) => ((url: string, init?: object) => { seen.push(String(url)); return f(url, init); }) as typeof f);
+    try {
+      expect(await lua(`local d, c = network.getData("${s.base}/text") print(c, #d)`)).toBe('200\t28\n');
+    } finally {
+      await wrapFetch(null);
+    }
+    expect(seen).toEqual([`${s.base}/text`]);
+    expect(await lua(`local d, c = network.getData("${s.base}/text") print(c, #d)`)).toBe('200\t28\n');
+    expect(seen).toHaveLength(1);
   });
 });

@@ -11,11 +11,25 @@ let fetchModule: Promise<NodeFetch> | null = null;
 let fetchLoaded: NodeFetch['default'] | null = null;
 let wsModule: Ws | null = null;
 
+type Fetch = NodeFetch['default'];
+let fetchWrapper: ((f: Fetch) => Fetch) | null = null;
+
 /** node-fetch's fetch (ESM only, so asynchronous the first time; after that no extra await per request). */
-export function loadFetch(): NodeFetch['default'] | Promise<NodeFetch['default']> {
+export function loadFetch(): Fetch | Promise<Fetch> {
   if (fetchLoaded) return fetchLoaded;
   fetchModule ??= import('node-fetch');
-  return fetchModule.then((m) => (fetchLoaded = m.default));
+  return fetchModule.then((m) => (fetchLoaded = fetchWrapper ? fetchWrapper(m.default) : m.default));
+}
+
+/**
+ * For benchmarks: every HTTP request of every computer in this process goes through
+ * `wrap(fetch)` from now on (bench/net.ts --split times node-fetch's part of a request
+ * this way); null restores node-fetch itself.
+ */
+export async function wrapFetch(wrap: ((f: Fetch) => Fetch) | null): Promise<void> {
+  fetchWrapper = wrap;
+  const m = await (fetchModule ??= import('node-fetch'));
+  fetchLoaded = wrap ? wrap(m.default) : m.default;
 }
 
 /** ws (CommonJS, so it can be loaded synchronously where a handle is made at once). */
