@@ -154,11 +154,24 @@ describe('chmod, chown', () => {
     await badOption('chmod zz /tmp');
     await badOption('chmod 7');
   });
+  it('chmod -R changes a whole tree; a missing operand does not stop the others', async () => {
+    const r = await sh(`
+      mkdir -p /tmp/t/a/b; touch /tmp/t/a/f /tmp/t/a/b/g
+      chmod -R 700 /tmp/nope /tmp/t
+      { ls -l /tmp | grep ' t$'; ls -l /tmp/t; ls -l /tmp/t/a; ls -l /tmp/t/a/b; } | lua -e 'for l in io.stdin:lines() do print(l:sub(1, 7)) end'
+    `);
+    expect(r.stderr).toBe("chmod: cannot access '/tmp/nope': No such file or directory\n");
+    // /tmp/t; a; a/b and a/f; a/b/g
+    expect(r.stdout).toBe('drwx---\ndrwx---\ndrwx---\n-rwx---\n-rwx---\n');
+  });
   it('chown changes the owner (-R recursively)', async () => {
     const out = await shOk('mkdir -p /tmp/d; touch /tmp/d/f; chown -R alice /tmp/d; ls -l /tmp/d | lua -e "print(io.read(\'l\'):match(\'^%S+ (%S+)\'))"');
     expect(out).toBe('alice\n');
     const r = await sh('chown bob /tmp/nope');
     expect(r.code).toBe(1);
+    expect(r.stderr).toBe("chown: cannot access '/tmp/nope': No such file or directory\n");
+    const deep = await shOk('mkdir -p /tmp/e/x/y; touch /tmp/e/x/y/z; chown -R carol /tmp/e; ls -l /tmp/e/x/y | lua -e "print(io.read(\'l\'):match(\'^%S+ (%S+)\'))"');
+    expect(deep).toBe('carol\n');
     await badOption('chown bob');
   });
 });

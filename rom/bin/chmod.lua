@@ -2,7 +2,7 @@
 --   chmod MODE FILE...            MODE: 755 / 5 (octal), [uoa][+-=][rwxs], rwx, r-x
 --   chmod -u USER MODE FILE...    change the entry of one user
 local util = require "system.util"
-local fs = require "system.filesystem"
+local cli = dofile("/rom/lib/cli.lua")
 local function sys(...) return coroutine.yield("syscall", ...) end
 
 local function usage()
@@ -64,14 +64,7 @@ local function plan(st)
     return out
 end
 
-local status = 0
-local function apply(path)
-    local _, st = sys("stat", path)
-    if type(st) ~= "table" then
-        io.stderr:write("chmod: cannot access '" .. path .. "': No such file or directory\n")
-        status = 1
-        return
-    end
+local function apply(path, st)
     local steps = plan(st)
     if not steps then
         io.stderr:write("chmod: invalid mode: '" .. mode .. "'\n")
@@ -81,18 +74,17 @@ local function apply(path)
         local ok, e = sys("chmod", path, s.user, s.mode)
         if not ok then
             io.stderr:write("chmod: changing permissions of '" .. path .. "': " .. tostring(e) .. "\n")
-            status = 1
-            return
+            return false
         end
     end
-    if opts.R and st.type == "directory" then
-        local _, names = sys("list", path)
-        for _, n in ipairs(names or {}) do apply(fs.combine(path, n)) end
-    end
+    return true
 end
 if not plan(nil) then
     io.stderr:write("chmod: invalid mode: '" .. mode .. "'\n")
     usage()
 end
-for i = 2, #opts do apply(opts[i]) end
+local status = 0
+for i = 2, #opts do
+    if not cli.walk("chmod", opts[i], opts.R, false, apply) then status = 1 end
+end
 os.exit(status)

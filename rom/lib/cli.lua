@@ -96,4 +96,31 @@ function cli.sources(program, operands, destStat)
     end
 end
 
+--- cli.walk(name, path, recursive, nofollow, visit) -> ok: stat path (not
+-- following a final symbolic link when nofollow) and call visit(path, st);
+-- with recursive, then do the same for everything under a directory, parents
+-- before their contents. A path that does not exist is reported as
+-- "name: cannot access 'path': No such file or directory". visit returns
+-- false after reporting its own failure; nothing under that path is visited.
+-- Returns false when anything was reported (chmod and chown exit 1 then).
+function cli.walk(name, path, recursive, nofollow, visit)
+    local fs = require "system.filesystem"
+    local ok = true
+    local function go(p)
+        local _, st = sys("stat", p, nofollow)
+        if type(st) ~= "table" then
+            io.stderr:write(name .. ": cannot access '" .. p .. "': No such file or directory\n")
+            ok = false
+            return
+        end
+        if not visit(p, st) then ok = false return end
+        if recursive and st.type == "directory" then
+            local _, names = sys("list", p)
+            for _, n in ipairs(names or {}) do go(fs.combine(p, n)) end
+        end
+    end
+    go(path)
+    return ok
+end
+
 return cli
