@@ -5,18 +5,15 @@ local util = require "system.util"
 local cli = dofile("/rom/lib/cli.lua")
 local function sys(...) return coroutine.yield("syscall", ...) end
 
-local function usage()
-    io.stderr:write([[usage: chmod [-R] [-u USER] MODE FILE...
+local program = cli.program("chmod", [[usage: chmod [-R] [-u USER] MODE FILE...
   MODE  octal: 7 (everyone) or 75 / 755 (owner, then everyone; a middle digit is ignored);
         symbolic: [uoa][+-=][rwxs] (u = the owner, o = everyone else, a = both), or rwx / r-x
   -u USER  set the permissions of USER instead of the owner
   -R       change directories recursively
 ]])
-    os.exit(2)
-end
 local opts, err = util.argparse({ R = false, u = "string", help = false }, ...)
-if not opts then io.stderr:write("chmod: " .. err .. "\n") usage() end
-if opts.help or #opts < 2 then usage() end
+if not opts then program.usage(err) end
+if opts.help or #opts < 2 then program.usage() end
 local mode = opts[1]
 
 local function digit(d)
@@ -66,25 +63,16 @@ end
 
 local function apply(path, st)
     local steps = plan(st)
-    if not steps then
-        io.stderr:write("chmod: invalid mode: '" .. mode .. "'\n")
-        os.exit(2)
-    end
+    if not steps then program.fail("invalid mode: '" .. mode .. "'", 2) end
     for _, s in ipairs(steps) do
         local ok, e = sys("chmod", path, s.user, s.mode)
         if not ok then
-            io.stderr:write("chmod: changing permissions of '" .. path .. "': " .. tostring(e) .. "\n")
+            program.report("changing permissions of '" .. path .. "': " .. tostring(e))
             return false
         end
     end
     return true
 end
-if not plan(nil) then
-    io.stderr:write("chmod: invalid mode: '" .. mode .. "'\n")
-    usage()
-end
-local status = 0
-for i = 2, #opts do
-    if not cli.walk("chmod", opts[i], opts.R, false, apply) then status = 1 end
-end
-os.exit(status)
+if not plan(nil) then program.usage("invalid mode: '" .. mode .. "'") end
+cli.walk(program, { table.unpack(opts, 2) }, opts.R, false, apply)
+program.exit()

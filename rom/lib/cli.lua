@@ -9,6 +9,8 @@ local cli = {}
 -- program.usage(msg?): print "name: msg" (when given) and the usage text on
 -- stderr, exit 2 (as every /rom/bin program does for --help too).
 -- program.fail(msg, code?): print "name: msg" on stderr, exit code (default 1).
+-- program.report(msg): print "name: msg" on stderr and carry on; program.exit()
+-- then exits 1 (0 when nothing was reported).
 -- program.options(spec, ...): util.argparse with "help" and "h" added; a bad
 -- option calls usage with argparse's message, --help or -h calls usage().
 function cli.program(name, usageText)
@@ -22,6 +24,12 @@ function cli.program(name, usageText)
         io.stderr:write(name .. ": " .. tostring(msg) .. "\n")
         os.exit(code or 1)
     end
+    local failed = false
+    function program.report(msg)
+        io.stderr:write(name .. ": " .. tostring(msg) .. "\n")
+        failed = true
+    end
+    function program.exit() os.exit(failed and 1 or 0) end
     function program.options(spec, ...)
         spec.help, spec.h = false, "@help"
         local opts, err = util.argparse(spec, ...)
@@ -96,31 +104,27 @@ function cli.sources(program, operands, destStat)
     end
 end
 
---- cli.walk(name, path, recursive, nofollow, visit) -> ok: stat path (not
--- following a final symbolic link when nofollow) and call visit(path, st);
--- with recursive, then do the same for everything under a directory, parents
--- before their contents. A path that does not exist is reported as
--- "name: cannot access 'path': No such file or directory". visit returns
--- false after reporting its own failure; nothing under that path is visited.
--- Returns false when anything was reported (chmod and chown exit 1 then).
-function cli.walk(name, path, recursive, nofollow, visit)
+--- cli.walk(program, paths, recursive, nofollow, visit): for each path, stat
+-- it (not following a final symbolic link when nofollow) and call
+-- visit(path, st); with recursive, then do the same for everything under a
+-- directory, parents before their contents. A path that does not exist is
+-- reported ("cannot access 'path': No such file or directory"). visit
+-- reports its own failures and returns false; nothing under that path is
+-- visited then.
+function cli.walk(program, paths, recursive, nofollow, visit)
     local fs = require "system.filesystem"
-    local ok = true
     local function go(p)
         local _, st = sys("stat", p, nofollow)
         if type(st) ~= "table" then
-            io.stderr:write(name .. ": cannot access '" .. p .. "': No such file or directory\n")
-            ok = false
+            program.report("cannot access '" .. p .. "': No such file or directory")
             return
         end
-        if not visit(p, st) then ok = false return end
-        if recursive and st.type == "directory" then
+        if visit(p, st) and recursive and st.type == "directory" then
             local _, names = sys("list", p)
             for _, n in ipairs(names or {}) do go(fs.combine(p, n)) end
         end
     end
-    go(path)
-    return ok
+    for _, p in ipairs(paths) do go(p) end
 end
 
 return cli
