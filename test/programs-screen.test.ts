@@ -143,6 +143,8 @@ describe('less', () => {
     const missing = await sh('less /nope');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('less: /nope: No such file or directory\n');
+    const some = await sh('echo c > /tmp/g; less /tmp /tmp/g /nope | cat');
+    expect([some.stdout, some.stderr]).toEqual(['c\n', 'less: /tmp: Is a directory\nless: /nope: No such file or directory\n']);
   });
 });
 

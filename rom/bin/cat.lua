@@ -1,19 +1,17 @@
 -- cat: concatenate files (or standard input) to standard output.
 local util = require "system.util"
+local cli = dofile("/rom/lib/cli.lua")
 local function sys(...) return coroutine.yield("syscall", ...) end
 
-local function usage()
-    io.stderr:write("usage: cat [-n] [FILE...]\n  -n  number the output lines\n  -   read standard input\n")
-    os.exit(2)
-end
+local program = cli.program("cat", "usage: cat [-n] [FILE...]\n  -n  number the output lines\n  -   read standard input\n")
 
 -- util.argparse takes a lone "-" as the end of the options: keep it as a name
 local rawArgs = { ... }
 for i, a in ipairs(rawArgs) do if a == "-" then rawArgs[i] = "\0-" end end
 local opts, err = util.argparse({ n = false, help = false }, table.unpack(rawArgs))
 if opts then for i, a in ipairs(opts) do if a == "\0-" then opts[i] = "-" end end end
-if not opts then io.stderr:write("cat: " .. err .. "\n") usage() end
-if opts.help then usage() end
+if not opts then program.usage(err) end
+if opts.help then program.usage() end
 
 local lineNo = 0
 local atLineStart = true
@@ -40,29 +38,19 @@ local function catStdin()
     end
 end
 
-local status = 0
 if #opts == 0 then opts[1] = "-" end
 for _, file in ipairs(opts) do
     if file == "-" then catStdin()
     else
-        local _, st = sys("stat", file)
-        if type(st) == "table" and st.type == "directory" then
-            io.stderr:write("cat: " .. file .. ": Is a directory\n")
-            status = 1
-        else
-            local ok, h, herr = sys("open", file, "rb")
-            if not ok or not h then
-                io.stderr:write("cat: " .. file .. ": " .. tostring(herr or h) .. "\n")
-                status = 1
-            else
-                while true do
-                    local chunk = h.read(4096)
-                    if chunk == nil or chunk == "" then break end
-                    emit(chunk)
-                end
-                h.close()
+        local h = cli.openInput(program, file)
+        if h then
+            while true do
+                local chunk = h.read(4096)
+                if chunk == nil or chunk == "" then break end
+                emit(chunk)
             end
+            h.close()
         end
     end
 end
-os.exit(status)
+program.exit()

@@ -4,14 +4,15 @@
 --   g / Home: top      G / End: bottom   /TEXT: search, n: next match
 --   q: quit
 local terminal = require "system.terminal"
+local cli = dofile("/rom/lib/cli.lua")
 local function sys(...) return coroutine.yield("syscall", ...) end
 
+local program = cli.program("less", "usage: less [FILE...]\n  keys: Space/b page, Up/Down line, g/G top/bottom, /TEXT search, n next, q quit\n")
 local args = { ... }
 local files = {}
 for _, a in ipairs(args) do
     if a == "--help" or (a:sub(1, 1) == "-" and a ~= "-") then
-        io.stderr:write("usage: less [FILE...]\n  keys: Space/b page, Up/Down line, g/G top/bottom, /TEXT search, n next, q quit\n")
-        os.exit(2)
+        program.usage()
     end
     files[#files + 1] = a
 end
@@ -19,46 +20,35 @@ end
 -- read the text
 local chunks = {}
 local title = nil
-local status = 0
+local function readStdin()
+    while true do
+        local _, data = sys("read", 8192)
+        if data == nil then return end
+        chunks[#chunks + 1] = data
+    end
+end
 local _, inTTY, outTTY = sys("istty")
 if #files == 0 then
     if inTTY then
         io.stderr:write("less: missing file name (or pipe text into less)\n")
         os.exit(2)
     end
-    while true do
-        local _, data = sys("read", 8192)
-        if data == nil then break end
-        chunks[#chunks + 1] = data
-    end
+    readStdin()
     title = "(standard input)"
 else
     for _, f in ipairs(files) do
         if f == "-" then
-            while true do
-                local _, data = sys("read", 8192)
-                if data == nil then break end
-                chunks[#chunks + 1] = data
-            end
+            readStdin()
         else
-            local _, st = sys("stat", f)
-            if type(st) == "table" and st.type == "directory" then
-                io.stderr:write("less: " .. f .. ": Is a directory\n")
-                status = 1
-            else
-                local ok, h, err = sys("open", f, "rb")
-                if not ok or not h then
-                    io.stderr:write("less: " .. f .. ": " .. tostring(err or h) .. "\n")
-                    status = 1
-                else
-                    chunks[#chunks + 1] = h.readAll() or ""
-                    h.close()
-                end
+            local h = cli.openInput(program, f)
+            if h then
+                chunks[#chunks + 1] = h.readAll() or ""
+                h.close()
             end
         end
     end
     title = table.concat(files, " ")
-    if #chunks == 0 then os.exit(status) end
+    if #chunks == 0 then program.exit() end
 end
 local text = table.concat(chunks):gsub("\r\n", "\n"):gsub("\t", "    "):gsub("\27%[[%d;?]*[%a@]", "")
 local raw = {}
@@ -67,7 +57,7 @@ for l in (text .. (text:sub(-1) == "\n" and "" or "\n")):gmatch("([^\n]*)\n") do
 -- not a terminal: behave like cat
 if not outTTY then
     for _, l in ipairs(raw) do print(l) end
-    os.exit(status)
+    program.exit()
 end
 
 -- keys come from the terminal; with a pipe on stdin, take the terminal back
@@ -81,7 +71,7 @@ if not inTTY then
         if not (vt and sys("stdin", vt) and sys("capture")) then
             -- no keyboard to page with: print the text instead of waiting forever
             for _, l in ipairs(raw) do print(l) end
-            os.exit(status)
+            program.exit()
         end
     end
 end
@@ -89,7 +79,7 @@ end
 local t, terr = terminal.openterm()
 if not t then
     for _, l in ipairs(raw) do print(l) end
-    os.exit(status)
+    program.exit()
 end
 local W, H = t:getSize()
 local lines = {}
@@ -218,4 +208,4 @@ if not ok then
     io.stderr:write("less: " .. tostring(err) .. "\n")
     os.exit(1)
 end
-os.exit(status)
+program.exit()

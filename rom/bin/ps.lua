@@ -1,5 +1,6 @@
 -- ps: list processes.
 local util = require "system.util"
+local cli = dofile("/rom/lib/cli.lua")
 local function sys(...) return coroutine.yield("syscall", ...) end
 
 local function usage()
@@ -28,15 +29,7 @@ end
 for _, pid in ipairs(pids or {}) do
     local ok, info = sys("getpinfo", pid)
     if ok and type(info) == "table" and (not opts.u or info.user == opts.u) then
-        local state = "S"
-        local nthreads = 0
-        for _, t in pairs(info.threads or {}) do
-            if type(t) == "table" then
-                nthreads = nthreads + 1
-                if t.status == "running" then state = "R" end
-            end
-        end
-        if info.paused then state = "T" end
+        local state, nthreads = cli.processState(info)
         if opts.l then
             print(("%5d %5d %-8s %-4s %4d %3d %-6s %8s %s"):format(pid, info.parent or 0, tostring(info.user), state,
                 info.nice or 0, nthreads, stdioName(info.stdin), fmtTime(info.cputime), tostring(info.name)))

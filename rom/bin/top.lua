@@ -1,6 +1,7 @@
 -- top: a live list of processes, refreshed every second.
 --   q quits; Space refreshes now; k asks for a PID to kill.
 local terminal = require "system.terminal"
+local cli = dofile("/rom/lib/cli.lua")
 local function sys(...) return coroutine.yield("syscall", ...) end
 
 local args = { ... }
@@ -40,14 +41,7 @@ local function snapshot()
             local pct = 0
             if dt and dt > 0 and last[pid] then pct = math.max(0, (cpu - last[pid]) / dt * 100) end
             last[pid] = cpu
-            local nthreads, state = 0, "S"
-            for _, th in pairs(info.threads or {}) do
-                if type(th) == "table" then
-                    nthreads = nthreads + 1
-                    if th.status == "running" then state = "R" end
-                end
-            end
-            if info.paused then state = "T" end
+            local state, nthreads = cli.processState(info)
             rows[#rows + 1] = { pid = pid, user = tostring(info.user), state = state, pct = pct, cpu = cpu, nice = info.nice or 0, threads = nthreads, name = tostring(info.name) }
         end
     end

@@ -54,6 +54,38 @@ end
 
 local function sys(...) return coroutine.yield("syscall", ...) end
 
+--- cli.openInput(program, file) -> handle | nil: open a FILE operand for
+-- reading, in binary. A directory, or a file that cannot be opened, is
+-- reported ("name: FILE: Is a directory", "name: FILE: <reason>") and gives nil.
+function cli.openInput(program, file)
+    local _, st = sys("stat", file)
+    if type(st) == "table" and st.type == "directory" then
+        program.report(file .. ": Is a directory")
+        return nil
+    end
+    local ok, h, err = sys("open", file, "rb")
+    if not ok or not h then
+        program.report(file .. ": " .. tostring(err or h))
+        return nil
+    end
+    return h
+end
+
+--- cli.processState(info) -> state, threads: the STAT letter of a process
+-- from its getpinfo table ("R" running, "T" stopped, "S" waiting) and its
+-- number of threads (ps and top).
+function cli.processState(info)
+    local state, threads = "S", 0
+    for _, t in pairs(info.threads or {}) do
+        if type(t) == "table" then
+            threads = threads + 1
+            if t.status == "running" then state = "R" end
+        end
+    end
+    if info.paused then state = "T" end
+    return state, threads
+end
+
 --- cli.lineFilter(name, usageText, each, ...): the frame of head and tail.
 -- Parses [-n COUNT | -COUNT] [FILE...] ("-", or no file, is standard input),
 -- then calls each(count, readLine) for every file in turn, with "==> FILE <=="
