@@ -131,22 +131,29 @@ end
 -- process: otherwise the other threads that were waiting received the same
 -- events from the kernel, and putting them back would deliver them twice.
 function util.waitFor(pred)
-    local saved = {}
-    local policy = util.keepEvents
+    local saved
+    -- whether to keep is decided at the first unrelated event: most waits end
+    -- with the first event, and asking the kernel costs a getpinfo
     local keep
-    if policy == true or policy == false then keep = policy else keep = aloneInProcess() end
     while true do
         local name, params = yield()
         local ok, accept = pcall(pred, name, params)
         if not ok then
-            requeue(saved)
+            if saved then requeue(saved) end
             error(accept, 0)
         end
         if accept then
-            requeue(saved)
+            if saved then requeue(saved) end
             return name, params
         end
-        if keep then saved[#saved + 1] = { name, params } end
+        if keep == nil then
+            local policy = util.keepEvents
+            if policy == true or policy == false then keep = policy else keep = aloneInProcess() end
+        end
+        if keep then
+            saved = saved or {}
+            saved[#saved + 1] = { name, params }
+        end
     end
 end
 

@@ -175,6 +175,21 @@ describe('waiting helpers keep unrelated events (mock kernel)', () => {
     `);
   });
 
+  it('asks the kernel about other threads only when an unrelated event arrives', () => {
+    run(`
+      local util = require "system.util"
+      local asked = 0
+      SYS.getpinfo = function() asked = asked + 1 return { threads = { { id = 0, status = "running" } } } end
+      K.push("want")
+      K.run(function() return util.filterEvent("want") end)
+      eq(asked, 0)
+      K.push("x") K.push("y") K.push("want")
+      K.run(function() return util.filterEvent("want") end)
+      eq(asked, 1)
+      eq(K.names(), "x,y")
+    `);
+  });
+
   it('filterEvent returns the first matching event and keeps the rest', () => {
     run(`
       local util = require "system.util"
