@@ -1,7 +1,7 @@
 // Runs the threads of one computer: resumes ready threads, turns their yields
 // into syscalls, event waits or time slices, and delivers queued events to
 // waiting threads (reference/phoenix.md §1.3 "Scheduling loop").
-import { lauxlib, lua, LuaState, LUA_OK, LUA_YIELD, nameAt, yieldTagAt, pushString, stringAt } from './vm/lua.js';
+import { lauxlib, lua, LuaState, LUA_OK, LUA_YIELD, nameAt, yieldTagAt, pushString, stringAt, trimThread } from './vm/lua.js';
 import { pushLua, pushName, LuaValue } from './vm/values.js';
 import { isKernelWait, readArgs, SyscallError, type Syscall } from '../syscalls/types.js';
 import type { Computer } from './computer.js';
@@ -97,6 +97,7 @@ export class Scheduler {
       c.currentThread = null;
       proc.cputime += (c.clock.cpuNow() - started) / 1000;
     }
+    trimThread(T);
     if (thread.status === 'dead' || !proc.alive) return;
     if (status === LUA_YIELD) {
       if (c.runtime.preempted.delete(T)) { thread.status = 'ready'; this.preemptions++; return; }

@@ -7,7 +7,8 @@
 // tail calls and coroutines unwind cleanly.
 import { afterAll, describe, expect, it } from 'vitest';
 import { lua, lauxlib, lualib, to_luastring } from '../kernel/vm/lua.js';
-import { cleanupTempDirs, runLua } from './helpers.js';
+import { bootComputer, cleanupTempDirs, newWorld, runLua } from './helpers.js';
+import { MemorySink, QueueSource } from '../kernel/stdio.js';
 
 afterAll(cleanupTempDirs);
 
@@ -101,5 +102,31 @@ describe('reused frames and stack slots', () => {
     const top = (L as { top: number }).top;
     const leftovers = stack.slice(top).filter((v) => v !== undefined && (v.type !== lua.LUA_TNIL || v.value !== null));
     expect(leftovers).toEqual([]);
+  });
+
+  it('a waiting thread gives back the frames and stack a deep recursion left', async () => {
+    const world = newWorld();
+    const c = bootComputer(world);
+    c.vfs.writeFile({ user: 'root' }, '/tmp/deep.lua', `
+      local function deep(n) if n == 0 then return 0 end return 1 + deep(n - 1) end
+      print(deep(20000))
+      coroutine.yield() -- wait for an event that never comes
+    `);
+    const out = new MemorySink();
+    const proc = c.spawn('/tmp/deep.lua', [], {
+      stdin: { kind: 'stream', name: 'stdin', source: new QueueSource('', true) },
+      stdout: { kind: 'stream', name: 'stdout', sink: out },
+      stderr: { kind: 'stream', name: 'stderr', sink: new MemorySink() },
+    });
+    await world.run({ until: () => out.text() !== '' && !c.runnable() });
+    expect(out.text()).toBe('20000\n');
+    const T = proc.threads.get(0)!.L as { stack: unknown[]; ci: { next: unknown; previous: unknown } };
+    expect(T.stack.length).toBeLessThan(1000);
+    // the frame list, both ways from the current frame, is a few entries, not 20 000
+    let frames = 0;
+    for (let ci = T.ci; ci; ci = ci.previous as typeof ci) frames++;
+    for (let ci = T.ci.next as typeof T.ci | null; ci; ci = ci.next as typeof ci) frames++;
+    expect(frames).toBeLessThan(50);
+    world.shutdown();
   });
 });

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const fengari = require('fengari');
 const lobject = require('fengari/src/lobject.js');
+const ldo = require('fengari/src/ldo.js');
 const lstring = require('fengari/src/lstring.js');
 const { LUA_TLNGSTR } = require('fengari/src/defs.js').constant_types;
 
@@ -35,6 +36,18 @@ export class LuaRef {
     if (t === lua.LUA_TUSERDATA || t === lua.LUA_TLIGHTUSERDATA) return 'userdata';
     return 'other';
   }
+}
+
+/** Stack length above which a suspended thread is trimmed (the default stack is 40 slots). */
+const TRIM_ABOVE = 8192;
+
+/**
+ * Give back what a deep recursion left in a suspended thread: its unused call
+ * frames and the stack above what it uses. cinder's fengari patch reuses both
+ * (as C Lua does), and C Lua's collector trims them; fengari has none.
+ */
+export function trimThread(T: LuaState): void {
+  if (T.stack.length > TRIM_ABOVE) ldo.luaD_trim(T);
 }
 
 /** Capture the value at `idx` as a LuaRef. */
