@@ -97,7 +97,8 @@ export class Scheduler {
       c.currentThread = null;
       proc.cputime += (c.clock.cpuNow() - started) / 1000;
     }
-    trimThread(T);
+    // Optional housekeeping: a failure is logged, never fatal to the thread or the host.
+    try { trimThread(T); } catch (e) { c.internalError(`trimming thread ${thread.id} of process ${proc.id}`, e); }
     if (thread.status === 'dead' || !proc.alive) return;
     if (status === LUA_YIELD) {
       if (c.runtime.preempted.delete(T)) { thread.status = 'ready'; this.preemptions++; return; }
