@@ -92,9 +92,11 @@ async function bootProcessToPrompt(): Promise<number | null> {
   const dir = mkdtempSync(join(tmpdir(), 'cinder-bench-'));
   const session = `cinder-bench-${process.pid}`;
   const cinder = new URL('../bin/cinder.js', import.meta.url).pathname;
+  let pid = NaN;
   try {
     const start = performance.now();
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '80', '-y', '24', `node ${cinder} boot --data ${dir}`]);
+    pid = Number(execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], { encoding: 'utf8' }).trim());
     for (;;) {
       const screen = execFileSync('tmux', ['capture-pane', '-t', session, '-p'], { encoding: 'utf8' });
       if (/@cinder:.*#/.test(screen)) return performance.now() - start;
@@ -103,7 +105,18 @@ async function bootProcessToPrompt(): Promise<number | null> {
     }
   } finally {
     spawnSync('tmux', ['kill-session', '-t', session]);
+    // cinder saves its computer's files as it exits on the hang-up: removing the folder
+    // before it has gone raced with that (ENOTEMPTY), so wait for the process first.
+    await exited(pid);
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Resolves once process `pid` has gone (at most 5 s; at once for NaN). */
+async function exited(pid: number): Promise<void> {
+  for (let waited = 0; Number.isInteger(pid) && pid > 0 && waited < 5000; waited += 10) {
+    try { process.kill(pid, 0); } catch { return; }
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
