@@ -1,51 +1,67 @@
 #!/usr/bin/env node
-// The `cinder` command: parses the subcommand and hands over (DESIGN.md: bin/ stays thin).
-import { CINDER_VERSION, PHOENIX_VERSION } from '../kernel/version.js';
-import { runCommand, RUN_HELP } from './run.js';
-import { bootCommand, BOOT_HELP } from './boot.js';
-import { simCommand, SIM_HELP } from './sim.js';
+// The `cinder` command's entry point. It starts the bundled command
+// (dist/bin/cinder.cjs, written by `npm run build`) with a V8 code cache: on a
+// cold start V8 compiles every function the first time it runs, and reusing the
+// compiled code of earlier runs takes ≈ 50 ms off `cinder run` and `cinder boot`
+// (docs/benchmarks.md). Node 20 has no compile cache of its own for this.
+//
+// The cache (dist/bin/cinder.cache) is written when a run ends if there was
+// none for this bundle, V8 rejected it (another Node version or flags), or it
+// was made by other commands than this one (each command compiles other
+// functions; a new cache keeps what the old one held, so it only grows). V8 only
+// checks a cache against the source's length, so cinder.cache.json records the
+// bundle's digest and a cache for another bundle is never used. Files are
+// replaced by renaming, so concurrent runs never read half a file. Any failure
+// around the cache just means a run without it. Without the bundle (a
+// `tsc`-only build) the command runs from the separate modules.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
-const HELP = `cinder ${CINDER_VERSION} — a ComputerCraft-style computer emulator with a Phoenix ${PHOENIX_VERSION}-compatible kernel
+const bundle = fileURLToPath(new URL('./cinder.cjs', import.meta.url));
+const cacheFile = fileURLToPath(new URL('./cinder.cache', import.meta.url));
+const metaFile = `${cacheFile}.json`;
 
-Usage:
-  cinder boot [--id N] [--data DIR] [--size WxH]
-                                  boot a computer in this terminal
-  cinder run FILE.lua [ARGS...]   boot a headless computer and run one Lua program
-  cinder sim TOPOLOGY.json        simulate many computers and their networks (docs/sim.md)
-  cinder --help | -h              this help
-  cinder --version | -V           print the version
+interface CacheMeta { digest: string; commands: string[] }
 
-Run 'cinder run --help' for the options of a command.
-`;
-
-async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  switch (cmd) {
-    case undefined: case '-h': case '--help': case 'help':
-      if (cmd === 'help' && rest[0] === 'run') { process.stdout.write(RUN_HELP); return 0; }
-      if (cmd === 'help' && rest[0] === 'boot') { process.stdout.write(BOOT_HELP); return 0; }
-      if (cmd === 'help' && rest[0] === 'sim') { process.stdout.write(SIM_HELP); return 0; }
-      process.stdout.write(HELP);
-      return cmd === undefined ? 2 : 0;
-    case '-V': case '--version':
-      process.stdout.write(`cinder ${CINDER_VERSION} (Phoenix ${PHOENIX_VERSION} compatible)\n`);
-      return 0;
-    case 'run':
-      return runCommand(rest);
-    case 'boot':
-      return bootCommand(rest);
-    case 'sim':
-      return simCommand(rest);
-    default:
-      process.stderr.write(`cinder: unknown command '${cmd}'\n\n${HELP}`);
-      return 2;
-  }
+function readMeta(): CacheMeta | null {
+  try {
+    const m = JSON.parse(readFileSync(metaFile, 'utf8')) as Partial<CacheMeta>;
+    return typeof m.digest === 'string' && Array.isArray(m.commands) ? { digest: m.digest, commands: m.commands.map(String) } : null;
+  } catch { return null; }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e) => {
-    process.stderr.write(`cinder: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 70;
-  },
-);
+function replace(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+if (!existsSync(bundle)) {
+  await import('./main.js');
+} else {
+  // The bundle as a CommonJS function (a shebang line is not JavaScript).
+  const source = readFileSync(bundle, 'utf8').replace(/^#!.*/, '');
+  const digest = createHash('sha1').update(source).digest('hex');
+  const meta = readMeta();
+  let cached: Buffer | undefined;
+  if (meta?.digest === digest) { try { cached = readFileSync(cacheFile); } catch { cached = undefined; } }
+  const command = process.argv[2] ?? '';
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData: cached });
+  const fresh = !cached || script.cachedDataRejected === true;
+  if (fresh || !meta!.commands.includes(command)) {
+    process.once('exit', () => {
+      try {
+        replace(cacheFile, script.createCachedData());
+        replace(metaFile, JSON.stringify({ digest, commands: [...(fresh ? [] : meta!.commands), command] }));
+      } catch { /* a read-only install: runs go without a cache */ }
+    });
+  }
+  // Node 20 drops a script's dynamic-import callback when the script comes from a code
+  // cache: the bundle imports node-fetch (ESM only) through this one (kernel/net/lazy.ts).
+  (globalThis as Record<symbol, unknown>)[Symbol.for('cinder.import')] = (specifier: string) => import(specifier);
+  const module = { exports: {} };
+  (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, fileURLToPath(new URL('.', import.meta.url)));
+}

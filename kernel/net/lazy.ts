@@ -12,12 +12,21 @@ let fetchLoaded: NodeFetch['default'] | null = null;
 let wsModule: Ws | null = null;
 
 type Fetch = NodeFetch['default'];
+
+/** Load node-fetch (ESM only). The code-cached bundle that `cinder` runs (bin/cinder.ts)
+ * cannot use `import()` itself — Node 20 loses a script's dynamic-import callback when
+ * the script comes from a code cache — so the launcher lends its own under this symbol. */
+const IMPORTER = Symbol.for('cinder.import');
+function importFetch(): Promise<NodeFetch> {
+  const lent = (globalThis as Record<symbol, unknown>)[IMPORTER] as ((s: string) => Promise<NodeFetch>) | undefined;
+  return lent ? lent('node-fetch') : import('node-fetch');
+}
 let fetchWrapper: ((f: Fetch) => Fetch) | null = null;
 
 /** node-fetch's fetch (ESM only, so asynchronous the first time; after that no extra await per request). */
 export function loadFetch(): Fetch | Promise<Fetch> {
   if (fetchLoaded) return fetchLoaded;
-  fetchModule ??= import('node-fetch');
+  fetchModule ??= importFetch();
   return fetchModule.then((m) => (fetchLoaded = fetchWrapper ? fetchWrapper(m.default) : m.default));
 }
 
@@ -28,7 +37,7 @@ export function loadFetch(): Fetch | Promise<Fetch> {
  */
 export async function wrapFetch(wrap: ((f: Fetch) => Fetch) | null): Promise<void> {
   fetchWrapper = wrap;
-  const m = await (fetchModule ??= import('node-fetch'));
+  const m = await (fetchModule ??= importFetch());
   fetchLoaded = wrap ? wrap(m.default) : m.default;
 }
 
