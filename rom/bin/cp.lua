@@ -43,28 +43,22 @@ local function copyTree(from, to)
 end
 
 local sources, targetFor = cli.sources(program, opts, statOf(opts[#opts]))
-local status = 0
 for _, src in ipairs(sources) do
     local st = statOf(src)
     local target = targetFor(src)
     if not st then
-        io.stderr:write("cp: cannot stat '" .. src .. "': No such file or directory\n")
-        status = 1
+        program.report("cannot stat '" .. src .. "': No such file or directory")
     elseif st.type == "directory" and not opts.r then
-        io.stderr:write("cp: -r not specified; omitting directory '" .. src .. "'\n")
-        status = 1
+        program.report("-r not specified; omitting directory '" .. src .. "'")
     elseif fs.absolute(target) == fs.absolute(src) then
-        io.stderr:write("cp: '" .. src .. "' and '" .. target .. "' are the same file\n")
-        status = 1
+        program.report("'" .. src .. "' and '" .. target .. "' are the same file")
     elseif st.type == "directory" and (fs.absolute(target) .. "/"):sub(1, #fs.absolute(src) + 1) == fs.absolute(src) .. "/" then
-        io.stderr:write("cp: cannot copy a directory, '" .. src .. "', into itself, '" .. target .. "'\n")
-        status = 1
+        program.report("cannot copy a directory, '" .. src .. "', into itself, '" .. target .. "'")
     else
         local ok, e = copyTree(src, target)
         if not ok then
-            io.stderr:write("cp: cannot copy '" .. src .. "' to '" .. target .. "': " .. tostring(e) .. "\n")
-            status = 1
+            program.report("cannot copy '" .. src .. "' to '" .. target .. "': " .. tostring(e))
         end
     end
 end
-os.exit(status)
+program.exit()

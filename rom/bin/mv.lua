@@ -14,33 +14,27 @@ local dst = statOf(opts[#opts])
 -- a link to a directory counts as the directory
 if dst and dst.type == "link" then local _, s = sys("stat", opts[#opts]) if type(s) == "table" then dst = s end end
 local sources, targetFor = cli.sources(program, opts, dst)
-local status = 0
 for _, src in ipairs(sources) do
     local st = statOf(src)
     local target = targetFor(src)
     local absS, absT = fs.absolute(src), fs.absolute(target)
     if not st then
-        io.stderr:write("mv: cannot stat '" .. src .. "': No such file or directory\n")
-        status = 1
+        program.report("cannot stat '" .. src .. "': No such file or directory")
     elseif absS == absT then
-        io.stderr:write("mv: '" .. src .. "' and '" .. target .. "' are the same file\n")
-        status = 1
+        program.report("'" .. src .. "' and '" .. target .. "' are the same file")
     elseif (absT .. "/"):sub(1, #absS + 1) == absS .. "/" then
-        io.stderr:write("mv: cannot move '" .. src .. "' to a subdirectory of itself, '" .. target .. "'\n")
-        status = 1
+        program.report("cannot move '" .. src .. "' to a subdirectory of itself, '" .. target .. "'")
     else
         local tst = statOf(target)
         if tst and tst.type == "directory" then
-            io.stderr:write("mv: cannot overwrite directory '" .. target .. "'\n")
-            status = 1
+            program.report("cannot overwrite directory '" .. target .. "'")
         else
             if tst then sys("remove", target) end
             local ok, e = pcall(fs.move, src, target)
             if not ok then
-                io.stderr:write("mv: cannot move '" .. src .. "' to '" .. target .. "': " .. tostring(e):gsub("^[^:]*:%d+: ", "") .. "\n")
-                status = 1
+                program.report("cannot move '" .. src .. "' to '" .. target .. "': " .. tostring(e):gsub("^[^:]*:%d+: ", ""))
             end
         end
     end
 end
-os.exit(status)
+program.exit()

@@ -20,14 +20,14 @@ function cli.program(name, usageText)
         io.stderr:write(usageText)
         os.exit(2)
     end
-    function program.fail(msg, code)
-        io.stderr:write(name .. ": " .. tostring(msg) .. "\n")
-        os.exit(code or 1)
-    end
     local failed = false
     function program.report(msg)
         io.stderr:write(name .. ": " .. tostring(msg) .. "\n")
         failed = true
+    end
+    function program.fail(msg, code)
+        program.report(msg)
+        os.exit(code or 1)
     end
     function program.exit() os.exit(failed and 1 or 0) end
     function program.options(spec, ...)
@@ -105,18 +105,17 @@ function cli.lineFilter(name, usageText, each, ...)
     local count = opts.n or 10
     if count < 0 or math.floor(count) ~= count then program.usage("invalid number of lines") end
     if #opts == 0 then opts[1] = "-" end
-    local status = 0
     for i, f in ipairs(opts) do
         if #opts > 1 then sys("write", (i > 1 and "\n" or "") .. "==> " .. f .. " <==\n") end
         if f == "-" then
             each(count, function() local _, l = sys("readline") return l end)
         else
             local ok, h, e = sys("open", f, "r")
-            if not ok or not h then io.stderr:write(name .. ": " .. f .. ": " .. tostring(e or h) .. "\n") status = 1
+            if not ok or not h then program.report(f .. ": " .. tostring(e or h))
             else each(count, h.readLine) h.close() end
         end
     end
-    os.exit(status)
+    program.exit()
 end
 
 --- cli.sources(program, operands, destStat) -> sources, targetFor: the
