@@ -91,6 +91,11 @@ async function nodeFetchLoad(url: string, workers: number, per: number): Promise
 /** The one computer every cinder run uses (booted once: runs measure sustained throughput). */
 interface Bench { world: World; computer: Computer; dataDir: string }
 
+function closeBench(b: Bench): void {
+  b.world.shutdown();
+  rmSync(b.dataDir, { recursive: true, force: true });
+}
+
 async function bootBench(): Promise<Bench> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cinder-bench-net-'));
   const world = new World({ dataDir, seed: 0, clock: 'real' });
@@ -227,8 +232,7 @@ async function main(): Promise<void> {
       progress('\n');
     }
   } finally {
-    bench.world.shutdown();
-    rmSync(bench.dataDir, { recursive: true, force: true });
+    closeBench(bench);
     await srv.close();
   }
   const m = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, median(v)])) as Record<string, number>;
@@ -287,8 +291,7 @@ async function splitMain(): Promise<void> {
   const srv = await bareServer();
   const bench = await bootBench();
   const rows: Record<'cinder' | 'node', Array<{ total: number; sync: number; wait: number; between: number }>> = { cinder: [], node: [] };
-  let cinderSplit = newSplit();
-  await wrapFetch((f) => timedFetch(f, cinderSplit));
+  let cinderSplit = newSplit(); // a fresh one per cinder run, wrapped in below
   const agent = new http.Agent({ keepAlive: true });
   const per = (st: Split, total: number) => ({
     total: (total * 1000) / st.requests, sync: (st.sync * 1000) / st.requests,
@@ -319,8 +322,7 @@ async function splitMain(): Promise<void> {
   } finally {
     await wrapFetch(null);
     agent.destroy();
-    bench.world.shutdown();
-    rmSync(bench.dataDir, { recursive: true, force: true });
+    closeBench(bench);
     await srv.close();
   }
   const med = (side: 'cinder' | 'node', k: 'total' | 'sync' | 'wait' | 'between') => median(rows[side].map((r) => r[k]));
