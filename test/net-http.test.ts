@@ -136,6 +136,22 @@ describe('HTTP handles', () => {
     expect(s.requests.length - before).toBe(9);
   });
 
+  it("sends cinder's User-Agent unless the program sets its own (any case)", async () => {
+    const out = await lua(`
+      local function ua(headers)
+        local h = assert(network.get({ url = "${s.base}/echo", headers = headers }))
+        local v = h:responseHeaders()["x-ua"]
+        h:close()
+        return v
+      end
+      print(ua(nil):match("^computercraft/[%d.]+ cinder/") ~= nil)
+      print(ua({ ["X-Test"] = "1" }):match("^computercraft/[%d.]+ cinder/") ~= nil)
+      print(ua({ ["user-agent"] = "mine/1" }))
+      print(ua({ ["User-Agent"] = "Mine/2", ["X-Test"] = "2" }))
+    `);
+    expect(out.trim().split('\n')).toEqual(['true', 'true', 'mine/1', 'Mine/2']);
+  });
+
   it('round-trips all 256 byte values in both directions', async () => {
     const out = await lua(`
       local all = {}

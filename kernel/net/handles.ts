@@ -102,7 +102,7 @@ export abstract class NetHandle {
   get alive(): boolean { return this.status !== 'closed' && this.status !== 'error'; }
 
   /** Change status; queue handle_status_change unless `quiet`. Leaving the live states releases the I/O hold. */
-  protected transition(status: HandleStatus, error?: string, extra: Record<string, LuaValue> = {}, quiet = false): void {
+  protected transition(status: HandleStatus, error?: string, extra?: Record<string, LuaValue>, quiet = false): void {
     if (this.status === status && status !== 'open') return;
     this.status = status;
     this.error = status === 'error' || error !== undefined ? error : undefined;
@@ -114,7 +114,7 @@ export abstract class NetHandle {
     }
     if (quiet) return;
     const params: Record<string, LuaValue> = { id: this.id, status, error };
-    for (const k in extra) params[k] = extra[k];
+    if (extra) for (const k in extra) params[k] = extra[k];
     this.owner.queueEvent('handle_status_change', params);
   }
 
@@ -138,7 +138,7 @@ export abstract class NetHandle {
   release(): void {
     if (!this.alive) return;
     this.closedLocally = true;
-    this.transition('closed', undefined, {}, true);
+    this.transition('closed', undefined, undefined, true);
     this.abort();
   }
 
@@ -155,7 +155,7 @@ export abstract class NetHandle {
   close(_args?: MethodArgs): void {
     if (!this.alive) return;
     this.closedLocally = true;
-    this.transition('closed', undefined, {}, true);
+    this.transition('closed', undefined, undefined, true);
     this.abort();
   }
 

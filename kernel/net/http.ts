@@ -26,6 +26,14 @@ import { RequestAbort } from './abort.js';
 
 export const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH', 'TRACE']);
 const UA_HEADER: [string, string] = ['User-Agent', `computercraft/1.113.0 cinder/${CINDER_VERSION}`];
+// node-fetch copies a header object with less work than a list of pairs; most requests send no headers of their own.
+const DEFAULT_HEADERS: Readonly<Record<string, string>> = Object.freeze({ [UA_HEADER[0]]: UA_HEADER[1] });
+
+/** The program's headers, plus cinder's User-Agent unless the program set its own. */
+function requestHeaders(own: Array<[string, string]>): Array<[string, string]> | Readonly<Record<string, string>> {
+  if (own.length === 0) return DEFAULT_HEADERS;
+  return own.some(([k]) => k.toLowerCase() === 'user-agent') ? own : [...own, UA_HEADER];
+}
 
 class NetFailure extends Error {}
 
@@ -96,7 +104,7 @@ export class HttpHandle extends NetHandle {
     const body = joinParts(parts);
     if (this.opts.encoding === 'utf8' && !isUtf8(body)) throw new HandleError(`${MSG.utf8} in request body`);
     const method = this.opts.method ?? (body.length ? 'POST' : 'GET');
-    this.transition('connecting', undefined, {}, true);
+    this.transition('connecting', undefined, undefined, true);
     this.setIo('active');
     if (body.length > this.st.policy.maxUpload) { this.fail(MSG.bodyTooLarge); return; }
     if ((method === 'GET' || method === 'HEAD') && body.length) { this.fail(`${method} requests cannot have a body`); return; }
@@ -113,7 +121,7 @@ export class HttpHandle extends NetHandle {
     this.controller = controller;
     this.timer = setTimeout(() => controller.abort(), this.opts.timeout ?? policy.timeout);
     const { http: httpAgent, https: httpsAgent } = agentsFor(this.st);
-    const headers = this.opts.headers.some(([k]) => k.toLowerCase() === 'user-agent') ? this.opts.headers : [...this.opts.headers, UA_HEADER];
+    const headers = requestHeaders(this.opts.headers);
     let url = this.url.href;
     let redirects = 0;
     let reqBody: Buffer | undefined = body.length || !(method === 'GET' || method === 'HEAD') ? body : undefined;

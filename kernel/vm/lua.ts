@@ -186,7 +186,9 @@ export function utf8Bytes(s: string): Uint8Array {
 
 export function pushString(L: LuaState, s: string | Uint8Array): void {
   if (typeof s === 'string') lobject.pushsvalue2s(L, lstring.luaS_bless(L, utf8Bytes(s)));
-  else lua.lua_pushlstring(L, s, s.length);
+  // A copy the Lua string owns (the caller's bytes may change or share a larger buffer). fengari's
+  // lua_pushlstring copies with Uint8Array.from, which walks an iterator; this is one memcpy.
+  else lobject.pushsvalue2s(L, lstring.luaS_bless(L, new Uint8Array(s)));
 }
 
 /** A new Lua closure sharing `ref`'s prototype and upvalues, so its _ENV can be
