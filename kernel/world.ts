@@ -46,6 +46,8 @@ export class World {
   private readonly ready = new Set<Computer>();
   /** Computers with a thread parked in a syscall after their last step. */
   private readonly parked = new Set<Computer>();
+  /** The computer a pass is stepping right now. */
+  private stepping: Computer | null = null;
   /** How each computer was added, so it can be booted again (reboot, turnOn). */
   private readonly specs = new Map<number, AddOptions>();
   private readonly bootHooks: Array<(c: Computer) => void> = [];
@@ -77,7 +79,13 @@ export class World {
       clock: this.clock,
       rng: this.rng.fork(),
       // A replaced computer (rebooted: a new object has its ID) may still wake; it is never stepped again.
-      onWake: () => { if (self && this.computers.get(self.id) === self) this.ready.add(self); this.wake(); },
+      // A wake from inside the computer's own step (it queued itself an event, a request took an I/O hold)
+      // needs nothing: the pass checks that computer's state as soon as the step returns.
+      onWake: () => {
+        if (self === this.stepping) return;
+        if (self && this.computers.get(self.id) === self) this.ready.add(self);
+        this.wake();
+      },
     });
     self = computer;
     const old = this.computers.get(opts.id);
@@ -196,7 +204,12 @@ export class World {
       for (const c of this.computers.values()) {
         if (!this.ready.has(c)) continue;
         this.ready.delete(c);
-        if (c.step()) ran = true;
+        this.stepping = c;
+        try {
+          if (c.step()) ran = true;
+        } finally {
+          this.stepping = null;
+        }
         if (c.scheduler.preemptions > 0) busy = true;
         if (c.runnable()) this.ready.add(c);
         if (hasParked(c)) this.parked.add(c); else this.parked.delete(c);
