@@ -108,32 +108,15 @@ network.unlisten = util.checked("unlisten", {"string"})
 
 local yield = coroutine.yield
 
---- Put events collected while waiting back on the queue, after the ones
--- still queued, in the order they arrived (as util.waitFor does).
-local function requeue(saved)
-    while syscall.peekEvent() ~= nil do
-        local name, params = yield()
-        saved[#saved + 1] = { name, params }
-    end
-    for i = 1, #saved do syscall.queueEvent(saved[i][1], saved[i][2]) end
-end
-
 --- awaitStatus(handle) -> params: wait for the handle's next
--- handle_status_change event; other events are kept (put back in order).
+-- handle_status_change event. Other events are kept as util.waitFor keeps
+-- them (util.keepEvents). `name, params`: an event already taken, looked at first.
 local function awaitStatus(handle, name, params)
     local id = handle.id
-    local saved
-    while true do
-        if name == "handle_status_change" and type(params) == "table" and params.id == id then
-            if saved then requeue(saved) end
-            return params
-        end
-        if name ~= nil then
-            saved = saved or {}
-            saved[#saved + 1] = { name, params }
-        end
-        name, params = yield()
-    end
+    local _, p = util.waitFor(function(n, q)
+        return n == "handle_status_change" and type(q) == "table" and q.id == id
+    end, name, params)
+    return p
 end
 network.awaitStatus = function(handle) return awaitStatus(handle) end
 

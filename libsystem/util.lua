@@ -130,13 +130,15 @@ end
 -- Events are kept only when the calling thread is the only thread of its
 -- process: otherwise the other threads that were waiting received the same
 -- events from the kernel, and putting them back would deliver them twice.
-function util.waitFor(pred)
+-- `name, params`, when given, is an event the caller has already taken
+-- from the queue: it is looked at first (and kept like the others).
+function util.waitFor(pred, name, params)
     local saved
     -- whether to keep is decided at the first unrelated event: most waits end
     -- with the first event, and asking the kernel costs a getpinfo
     local keep
+    if name == nil then name, params = yield() end
     while true do
-        local name, params = yield()
         local ok, accept = pcall(pred, name, params)
         if not ok then
             if saved then requeue(saved) end
@@ -154,6 +156,7 @@ function util.waitFor(pred)
             saved = saved or {}
             saved[#saved + 1] = { name, params }
         end
+        name, params = yield()
     end
 end
 

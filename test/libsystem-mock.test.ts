@@ -175,6 +175,47 @@ describe('waiting helpers keep unrelated events (mock kernel)', () => {
     `);
   });
 
+  it('network helpers keep events by the same rule as util.waitFor', () => {
+    run(`
+      local util = require "system.util"
+      local network = require "system.network"
+      local nextId = 10
+      -- a fake HTTP handle: write() queues an unrelated event, then the handle's own status event
+      SYS.connect = function()
+        nextId = nextId + 1
+        local id = nextId
+        return { id = id, status = function() return "open" end,
+                 write = function() K.push("other", { n = id }) K.push("handle_status_change", { id = id, status = "open" }) end }
+      end
+      local one = function() return { threads = { { id = 0, status = "running" } } } end
+      local two = function() return { threads = { { id = 0, status = "running" }, { id = 1, status = "waiting" } } } end
+      -- the only thread: events are put back in the order they arrived (the one taken first included)
+      SYS.getpinfo = one
+      K.push("before", { n = 0 })
+      local h = K.run(function() return network.get("http://example.com/") end)
+      eq(h.id, 11)
+      eq(K.names(), "before,other")
+      -- another live thread has already seen them: nothing is put back
+      K.queue = {}
+      SYS.getpinfo = two
+      K.push("before", { n = 0 })
+      eq(K.run(function() return network.get("http://example.com/") end).id, 12)
+      eq(K.names(), "")
+      -- awaitStatus follows util.keepEvents too
+      util.keepEvents = true
+      local h3 = K.run(function() return network.connect("http://example.com/") end)
+      K.run(function() h3.write() end)
+      eq(K.run(function() return network.awaitStatus(h3) end).status, "open")
+      eq(K.names(), "other")
+      util.keepEvents = false
+      K.queue = {}
+      SYS.getpinfo = one
+      K.push("before", { n = 0 })
+      eq(K.run(function() return network.get("http://example.com/") end).id, 14)
+      eq(K.names(), "")
+    `);
+  });
+
   it('asks the kernel about other threads only when an unrelated event arrives', () => {
     run(`
       local util = require "system.util"

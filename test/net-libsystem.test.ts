@@ -130,6 +130,29 @@ describe('system.network', () => {
     expect(out).toBe('first1,second2,third3\n');
   });
 
+  it('with another thread waiting, a request does not deliver unrelated events twice', async () => {
+    const out = await lua(`
+      local process = require "system.process"
+      local seen = 0
+      process.newthread(function()
+        while true do
+          local name = coroutine.yield()
+          if name == "ping" then seen = seen + 1 elseif name == "stop" then return end
+        end
+      end)
+      -- let the thread start waiting: an event reaches only the threads waiting for one
+      util.queueEvent("sync", {})
+      coroutine.yield()
+      util.queueEvent("ping", {})
+      local h = assert(network.get("${s.base}/text"))
+      h:close()
+      util.sleep(0.05)
+      print(seen)
+      util.queueEvent("stop", {})
+    `);
+    expect(out).toBe('1\n');
+  });
+
   it('checkURI validates the URI, the scheme and the address rules', async () => {
     const out = await lua(`
       print(network.checkURI("${s.base}/"), network.checkURI("${s.ws}/"), network.checkURI("tcp://127.0.0.1:1"))
