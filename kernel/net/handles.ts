@@ -55,7 +55,13 @@ export class MethodArgs {
   raw(i: number): Uint8Array { return lua.lua_tolstring(this.L, this.base + i - 1); }
 }
 
-export type Method = (args: MethodArgs) => LuaValue[];
+/** A scheme's own method: the handle it was called on, and the arguments after self. Declared
+ * as a method so its parameter is bivariant: a subclass's table, typed for the subclass, still
+ * overrides the base class's `extraMethods()` (only handles of that class are ever passed to it). */
+export type HandleMethod<H> = { method(h: H, args: MethodArgs): LuaValue[] }['method'];
+/** A handle class's own methods: one table, made once, shared by all its handles. */
+export type MethodTable<H> = Readonly<Record<string, HandleMethod<H>>>;
+const NO_METHODS: MethodTable<NetHandle> = Object.freeze({});
 
 const handlesByProc = new WeakMap<Process, Set<NetHandle>>();
 
@@ -146,8 +152,8 @@ export abstract class NetHandle {
   protected abstract abort(): void;
   /** write(...) with the handle in a writable state; parts are the arguments as bytes. */
   protected abstract send(parts: Buffer[], args: MethodArgs): void;
-  /** Scheme-specific methods besides status/read/write/close. */
-  protected extraMethods(): Record<string, Method> { return {}; }
+  /** Scheme-specific methods besides status/read/write/close (a table shared by the class). */
+  protected extraMethods(): MethodTable<this> { return NO_METHODS; }
   /** States in which write is allowed. */
   protected writable(): boolean { return this.status === 'open'; }
 
@@ -211,21 +217,14 @@ export abstract class NetHandle {
     return this.luaRef;
   }
 
-  private extras: Record<string, Method> | null = null;
-
-  /** The scheme's own methods, made on first use (most handles only ever use the common four). */
-  private extraMethodTable(): Record<string, Method> {
-    return (this.extras ??= this.extraMethods());
-  }
-
   /** Does this handle have method `name` (a common one, or one of its scheme's)? */
   hasMethod(name: string): boolean {
-    return COMMON_METHODS.has(name) || Object.hasOwn(this.extraMethodTable(), name);
+    return COMMON_METHODS.has(name) || Object.hasOwn(this.extraMethods(), name);
   }
 
   /** The names of every method of this handle. */
   methodNames(): string[] {
-    return [...COMMON_METHODS.keys(), ...Object.keys(this.extraMethodTable())];
+    return [...COMMON_METHODS.keys(), ...Object.keys(this.extraMethods())];
   }
 
   // The table holds only `id`; the methods live in a metatable shared by every
@@ -251,7 +250,7 @@ export abstract class NetHandle {
     let err: string | undefined;
     try {
       const args = new MethodArgs(L, 2, name);
-      out = common ? common(this, args) : this.extraMethodTable()[name](args);
+      out = common ? common(this, args) : this.extraMethods()[name](this, args);
     } catch (e) {
       if (e instanceof HandleError) err = e.message;
       else {

@@ -11,7 +11,7 @@ import type { Response } from 'node-fetch';
 import { loadFetch } from './lazy.js';
 import type { Process } from '../process.js';
 import { CINDER_VERSION } from '../version.js';
-import { HandleError, joinParts, NetHandle, Method } from './handles.js';
+import { HandleError, joinParts, NetHandle, type MethodTable } from './handles.js';
 import { ReadBuffer } from './buffer.js';
 import { netState, NetState } from './state.js';
 import { checkHost, policyLookup, PolicyError, resolveAllowed } from './policy.js';
@@ -181,19 +181,19 @@ export class HttpHandle extends NetHandle {
     if (this.status !== 'open') throw new HandleError(`attempt to use a ${this.status} handle`);
   }
 
-  protected override extraMethods(): Record<string, Method> {
-    return {
-      responseCode: () => { this.requireOpen(); return [this.code, this.reason]; },
-      responseHeaders: () => {
-        this.requireOpen();
-        if (!this.headers) {
-          this.headers = {};
-          for (const [k, v] of Object.entries(this.rawHeaders?.raw() ?? {})) this.headers[k] = v.join(', ');
-        }
-        return [{ ...this.headers }];
-      },
-    };
-  }
+  protected override extraMethods(): MethodTable<this> { return HttpHandle.METHODS; }
+
+  private static readonly METHODS: MethodTable<HttpHandle> = {
+    responseCode: (h) => { h.requireOpen(); return [h.code, h.reason]; },
+    responseHeaders: (h) => {
+      h.requireOpen();
+      if (!h.headers) {
+        h.headers = {};
+        for (const [k, v] of Object.entries(h.rawHeaders?.raw() ?? {})) h.headers[k] = v.join(', ');
+      }
+      return [{ ...h.headers }];
+    },
+  };
 }
 
 /** Shared by http and ws: the URL as node parses it (with a host, of one of `protocols`), or the refusal. */

@@ -10,7 +10,7 @@ import type { LuaValue } from '../vm/values.js';
 import { lua } from '../vm/lua.js';
 import { DeviceError } from '../../devices/tree.js';
 import { ANY_HOST, hostToId, rednetOf, RednetLink, RednetMessage } from './rednet.js';
-import { HandleError, Method, MethodArgs, NetHandle } from './handles.js';
+import { HandleError, MethodArgs, NetHandle, type MethodTable } from './handles.js';
 import { ReadBuffer } from './buffer.js';
 import type { SchemeHandler } from './schemes.js';
 
@@ -134,17 +134,17 @@ export class RednetHandle extends NetHandle {
     }
   }
 
-  protected override extraMethods(): Record<string, Method> {
-    return {
-      receive: () => {
-        if (this.status !== 'open') throw new HandleError(`attempt to read from a ${this.status} handle`);
-        const m = this.cursor.rawMessage();
-        return m ? [m.message, m.sender, m.protocol, m.distance] : [];
-      },
-      /** Messages waiting (cinder extension). */
-      available: () => [this.link.queue.length],
-    };
-  }
+  protected override extraMethods(): MethodTable<this> { return RednetHandle.METHODS; }
+
+  private static readonly METHODS: MethodTable<RednetHandle> = {
+    receive: (h) => {
+      if (h.status !== 'open') throw new HandleError(`attempt to read from a ${h.status} handle`);
+      const m = h.cursor.rawMessage();
+      return m ? [m.message, m.sender, m.protocol, m.distance] : [];
+    },
+    /** Messages waiting (cinder extension). */
+    available: (h) => [h.link.queue.length],
+  };
 
   protected override send(): void { /* write() is overridden */ }
   protected override abort(): void { this.link?.service.release(this.link); }

@@ -6,7 +6,7 @@
 // client gets 503.
 import http from 'node:http';
 import type { Process } from '../process.js';
-import { HandleError, joinParts, Method, NetHandle } from './handles.js';
+import { HandleError, joinParts, NetHandle, type MethodTable } from './handles.js';
 import { ReadBuffer } from './buffer.js';
 import { netState } from './state.js';
 import { MSG } from './errors.js';
@@ -67,41 +67,51 @@ export class HttpServerHandle extends NetHandle {
     try { this.res.writeHead(503, { 'Content-Type': 'text/plain' }); this.res.end('Service Unavailable\n'); } catch { this.res.destroy(); }
   }
 
-  protected override extraMethods(): Record<string, Method> {
-    const target = requestTarget(this.req.url ?? '/');
-    return {
-      requestMethod: () => [this.req.method ?? 'GET'],
-      requestPath: () => [target.path],
-      requestQuery: () => {
-        const t = new LuaTable();
-        for (const [k, v] of new URLSearchParams(target.query)) t.set(k, v);
-        return [t];
-      },
-      requestHeaders: () => {
-        const t: Record<string, string> = {};
-        for (const [k, v] of Object.entries(this.req.headers)) if (v !== undefined) t[k] = Array.isArray(v) ? v.join(', ') : v;
-        return [t];
-      },
-      requestURI: () => [this.uri],
-      remoteAddress: () => [this.ip, this.req.socket.remotePort],
-      setResponseCode: (a) => {
-        if (this.status !== 'open') throw new HandleError(`attempt to use a ${this.status} handle`);
-        const code = a.number(1)!;
-        if (!Number.isInteger(code) || code < 100 || code > 599) throw a.bad(1, 'status code out of range (100-599)');
-        this.code = code;
-        return [];
-      },
-      setResponseHeader: (a) => {
-        if (this.status !== 'open') throw new HandleError(`attempt to use a ${this.status} handle`);
-        const name = a.string(1)!;
-        const value = a.string(2)!;
-        try { http.validateHeaderName(name); } catch { throw a.bad(1, `invalid header name '${name}'`); }
-        try { http.validateHeaderValue(name, value); } catch { throw a.bad(2, 'invalid header value'); }
-        this.outHeaders.set(name.toLowerCase(), [name, value]);
-        return [];
-      },
-    };
+  private target: { path: string; query: string } | null = null;
+
+  /** The request target's path and query, split on first use. */
+  private targetParts(): { path: string; query: string } {
+    return (this.target ??= requestTarget(this.req.url ?? '/'));
   }
+
+  private requireOpen(): void {
+    if (this.status !== 'open') throw new HandleError(`attempt to use a ${this.status} handle`);
+  }
+
+  protected override extraMethods(): MethodTable<this> { return HttpServerHandle.METHODS; }
+
+  private static readonly METHODS: MethodTable<HttpServerHandle> = {
+    requestMethod: (h) => [h.req.method ?? 'GET'],
+    requestPath: (h) => [h.targetParts().path],
+    requestQuery: (h) => {
+      const t = new LuaTable();
+      for (const [k, v] of new URLSearchParams(h.targetParts().query)) t.set(k, v);
+      return [t];
+    },
+    requestHeaders: (h) => {
+      const t: Record<string, string> = {};
+      for (const [k, v] of Object.entries(h.req.headers)) if (v !== undefined) t[k] = Array.isArray(v) ? v.join(', ') : v;
+      return [t];
+    },
+    requestURI: (h) => [h.uri],
+    remoteAddress: (h) => [h.ip, h.req.socket.remotePort],
+    setResponseCode: (h, a) => {
+      h.requireOpen();
+      const code = a.number(1)!;
+      if (!Number.isInteger(code) || code < 100 || code > 599) throw a.bad(1, 'status code out of range (100-599)');
+      h.code = code;
+      return [];
+    },
+    setResponseHeader: (h, a) => {
+      h.requireOpen();
+      const name = a.string(1)!;
+      const value = a.string(2)!;
+      try { http.validateHeaderName(name); } catch { throw a.bad(1, `invalid header name '${name}'`); }
+      try { http.validateHeaderValue(name, value); } catch { throw a.bad(2, 'invalid header value'); }
+      h.outHeaders.set(name.toLowerCase(), [name, value]);
+      return [];
+    },
+  };
 }
 
 // Characters a URL path keeps exactly as they are (no percent-encoding, no dot segments).

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Process } from '../process.js';
-import { joinParts, Method, NetHandle } from './handles.js';
+import { joinParts, NetHandle, type MethodTable } from './handles.js';
 import { ReadBuffer } from './buffer.js';
 import { netState } from './state.js';
 import { checkHost, policyLookup, resolveAllowed } from './policy.js';
@@ -65,12 +65,12 @@ export class TcpHandle extends NetHandle {
     setTimeout(() => this.sock.destroy(), 2000).unref();
   }
 
-  protected override extraMethods(): Record<string, Method> {
-    return {
-      /** remoteAddress(): ip, port of the peer. */
-      remoteAddress: () => [this.sock.remoteAddress, this.sock.remotePort],
-    };
-  }
+  protected override extraMethods(): MethodTable<this> { return TcpHandle.METHODS; }
+
+  private static readonly METHODS: MethodTable<TcpHandle> = {
+    /** remoteAddress(): ip, port of the peer. */
+    remoteAddress: (h) => [h.sock.remoteAddress, h.sock.remotePort],
+  };
 }
 
 /** host, port and TLS flag of a tcp:// URI. */

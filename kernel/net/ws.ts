@@ -9,7 +9,7 @@ import { loadWs } from './lazy.js';
 
 const WS_CONNECTING = 0, WS_OPEN = 1;
 import type { Process } from '../process.js';
-import { HandleError, Method, MethodArgs, NetHandle } from './handles.js';
+import { HandleError, MethodArgs, NetHandle, type MethodTable } from './handles.js';
 import { ReadBuffer } from './buffer.js';
 import { netState } from './state.js';
 import { policyLookup } from './policy.js';
@@ -109,21 +109,21 @@ export class WsHandle extends NetHandle {
     }
   }
 
-  protected override extraMethods(): Record<string, Method> {
-    return {
-      /** send(data, binary?): one message with an explicit frame type. */
-      send: (a) => {
-        if (this.status !== 'open') throw new HandleError(`attempt to write to a ${this.status} handle`);
-        const b = a.bytes(1);
-        const binary = a.isNone(2) ? this.encoding === 'binary' : a.value(2) === true;
-        this.message(b, binary, 1, a);
-        this.sock.send(b, { binary });
-        return [];
-      },
-      /** closeCode(): code, reason of a closed connection (nil while open). */
-      closeCode: () => (this.code === undefined ? [undefined] : [this.code, this.reason ?? '']),
-    };
-  }
+  protected override extraMethods(): MethodTable<this> { return WsHandle.METHODS; }
+
+  private static readonly METHODS: MethodTable<WsHandle> = {
+    /** send(data, binary?): one message with an explicit frame type. */
+    send: (h, a) => {
+      if (h.status !== 'open') throw new HandleError(`attempt to write to a ${h.status} handle`);
+      const b = a.bytes(1);
+      const binary = a.isNone(2) ? h.encoding === 'binary' : a.value(2) === true;
+      h.message(b, binary, 1, a);
+      h.sock.send(b, { binary });
+      return [];
+    },
+    /** closeCode(): code, reason of a closed connection (nil while open). */
+    closeCode: (h) => (h.code === undefined ? [undefined] : [h.code, h.reason ?? '']),
+  };
 }
 
 export const wsScheme: SchemeHandler = {
