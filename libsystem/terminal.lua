@@ -121,7 +121,8 @@ end
 -- text). Returns the line (without newline); nil at end of input (Ctrl+D on
 -- an empty line); nil, "interrupted" on Ctrl+C. Calls capture() while it
 -- reads, so it gets the keys even when another process is in front; events
--- it does not use are put back on the queue, in order, when it returns. When
+-- it does not use are put back on the queue, in order, when it returns (as
+-- util.waitFor puts them back: see util.keepEvents). When
 -- stdin is not a terminal it writes the prompt and returns readline().
 function terminal.readline2(history, completion, options)
     expect(1, history, "table", "nil")
@@ -154,7 +155,7 @@ function terminal.readline2(history, completion, options)
     local width = select(1, syscall.termsize()) or 51
     local plen = visibleLength(prompt)
     local row = 0                   -- cursor row below the prompt's first row
-    local saved = {}
+    local keeper = util.eventKeeper() -- events the editor does not use go back on the queue
     local lastTab = false
     local suppressChar = nil
 
@@ -365,11 +366,11 @@ function terminal.readline2(history, completion, options)
             reason = "interrupted"
             break
         elseif name ~= nil then
-            saved[#saved + 1] = { name, p }
+            keeper:add(name, p)
         end
     end
     pcall(syscall.release)
-    for i = 1, #saved do pcall(syscall.queueEvent, saved[i][1], saved[i][2]) end
+    keeper:restore()
     if reason then return nil, reason end
     return result
 end

@@ -124,6 +124,40 @@ local function aloneInProcess()
     return live <= 1
 end
 
+--- util.eventKeeper() -> keeper: for wait loops of your own. `keeper:add(name,
+-- params)` collects an event the loop does not want (if util.keepEvents says
+-- to keep it); `keeper:restore()` puts what was collected back on the queue
+-- in the order it arrived (events still queued are pulled first, so they stay
+-- behind the collected ones). Whether to
+-- keep is decided at the first added event: most waits have none, and asking
+-- the kernel costs a getpinfo.
+local Keeper = {}
+Keeper.__index = Keeper
+
+function util.eventKeeper()
+    return setmetatable({}, Keeper)
+end
+
+function Keeper:add(name, params)
+    if self.keeping == nil then
+        local policy = util.keepEvents
+        if policy == true or policy == false then self.keeping = policy else self.keeping = aloneInProcess() end
+    end
+    if self.keeping then
+        local saved = self.saved
+        if not saved then saved = {} self.saved = saved end
+        saved[#saved + 1] = { name, params }
+    end
+end
+
+function Keeper:restore()
+    local saved = self.saved
+    if saved then
+        self.saved = nil
+        requeue(saved)
+    end
+end
+
 --- Wait for an event accepted by `pred(name, params)`; returns that event.
 -- Unrelated events are put back on the queue (in order) before returning,
 -- also when `pred` raises. Used by every waiting helper of libsystem.
@@ -133,29 +167,20 @@ end
 -- `name, params`, when given, is an event the caller has already taken
 -- from the queue: it is looked at first (and kept like the others).
 function util.waitFor(pred, name, params)
-    local saved
-    -- whether to keep is decided at the first unrelated event: most waits end
-    -- with the first event, and asking the kernel costs a getpinfo
-    local keep
+    local keeper -- made at the first unrelated event
     if name == nil then name, params = yield() end
     while true do
         local ok, accept = pcall(pred, name, params)
         if not ok then
-            if saved then requeue(saved) end
+            if keeper then keeper:restore() end
             error(accept, 0)
         end
         if accept then
-            if saved then requeue(saved) end
+            if keeper then keeper:restore() end
             return name, params
         end
-        if keep == nil then
-            local policy = util.keepEvents
-            if policy == true or policy == false then keep = policy else keep = aloneInProcess() end
-        end
-        if keep then
-            saved = saved or {}
-            saved[#saved + 1] = { name, params }
-        end
+        keeper = keeper or util.eventKeeper()
+        keeper:add(name, params)
         name, params = yield()
     end
 end

@@ -216,6 +216,47 @@ describe('waiting helpers keep unrelated events (mock kernel)', () => {
     `);
   });
 
+  it('eventKeeper: loops of their own keep events by the same rule, in order', () => {
+    run(`
+      local util = require "system.util"
+      SYS.getpinfo = function() return { threads = { { id = 0, status = "running" } } } end
+      K.push("a") K.push("b") K.push("c")
+      K.run(function()
+        local keeper = util.eventKeeper()
+        keeper:add(coroutine.yield())      -- a
+        keeper:add(coroutine.yield())      -- b
+        keeper:restore()                   -- c, still queued, is pulled first so it stays behind a and b
+        keeper:restore()                   -- nothing left: no second copy
+      end)
+      eq(K.names(), "a,b,c")
+      K.queue = {}
+      SYS.getpinfo = function() return { threads = { { id = 0, status = "running" }, { id = 1, status = "waiting" } } } end
+      K.push("a")
+      K.run(function() local k = util.eventKeeper() k:add(coroutine.yield()) k:restore() end)
+      eq(K.names(), "")
+    `);
+  });
+
+  it('terminal.readline2 keeps the events it does not use by the same rule', () => {
+    run(`
+      local util = require "system.util"
+      local terminal = require "system.terminal"
+      local function typeLine()
+        K.push("other", { n = 1 })
+        K.push("char", { character = "h" }) K.push("char", { character = "i" })
+        K.push("key", { keycode = 0x0A })
+        return K.run(function() return terminal.readline2() end)
+      end
+      SYS.getpinfo = function() return { threads = { { id = 0, status = "running" } } } end
+      eq(typeLine(), "hi")
+      eq(K.names(), "other")
+      K.queue = {}
+      SYS.getpinfo = function() return { threads = { { id = 0, status = "running" }, { id = 1, status = "waiting" } } } end
+      eq(typeLine(), "hi")
+      eq(K.names(), "")
+    `);
+  });
+
   it('asks the kernel about other threads only when an unrelated event arrives', () => {
     run(`
       local util = require "system.util"
