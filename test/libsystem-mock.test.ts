@@ -12,6 +12,14 @@ const PRELUDE = PLAIN_PRELUDE + `
 -- the fake kernel -----------------------------------------------------------
 K = { queue = {}, timers = {}, now = 0, nextTimer = 1, calls = {}, files = {}, onTimer = nil }
 function K.push(name, params) K.queue[#K.queue + 1] = { name, params or {} } end
+--- getpinfo reports n live threads (the caller and n - 1 waiting ones)
+function K.threads(n)
+  SYS.getpinfo = function()
+    local t = { { id = 0, status = "running" } }
+    for i = 2, n do t[i] = { id = i - 1, status = "waiting" } end
+    return { threads = t }
+  end
+end
 function K.names()
   local t = {}
   for i, e in ipairs(K.queue) do t[i] = e[1] end
@@ -153,7 +161,7 @@ describe('waiting helpers keep unrelated events (mock kernel)', () => {
   it('with other live threads in the process, events are not put back (no duplicates)', () => {
     run(`
       local util = require "system.util"
-      SYS.getpinfo = function() return { threads = { { id = 0, status = "running" }, { id = 1, status = "waiting" } } } end
+      K.threads(2)
       K.push("a") K.push("b")
       K.run(function() util.sleep(1) end)
       eq(K.names(), "")
@@ -168,7 +176,7 @@ describe('waiting helpers keep unrelated events (mock kernel)', () => {
       K.run(function() util.sleep(1) end)
       eq(K.names(), "")
       util.keepEvents = true
-      SYS.getpinfo = function() return { threads = { { id = 0, status = "running" }, { id = 1, status = "waiting" } } } end
+      K.threads(2)
       K.push("b")
       K.run(function() util.sleep(1) end)
       eq(K.names(), "b")
@@ -187,17 +195,15 @@ describe('waiting helpers keep unrelated events (mock kernel)', () => {
         return { id = id, status = function() return "open" end,
                  write = function() K.push("other", { n = id }) K.push("handle_status_change", { id = id, status = "open" }) end }
       end
-      local one = function() return { threads = { { id = 0, status = "running" } } } end
-      local two = function() return { threads = { { id = 0, status = "running" }, { id = 1, status = "waiting" } } } end
       -- the only thread: events are put back in the order they arrived (the one taken first included)
-      SYS.getpinfo = one
+      K.threads(1)
       K.push("before", { n = 0 })
       local h = K.run(function() return network.get("http://example.com/") end)
       eq(h.id, 11)
       eq(K.names(), "before,other")
       -- another live thread has already seen them: nothing is put back
       K.queue = {}
-      SYS.getpinfo = two
+      K.threads(2)
       K.push("before", { n = 0 })
       eq(K.run(function() return network.get("http://example.com/") end).id, 12)
       eq(K.names(), "")
@@ -209,7 +215,7 @@ describe('waiting helpers keep unrelated events (mock kernel)', () => {
       eq(K.names(), "other")
       util.keepEvents = false
       K.queue = {}
-      SYS.getpinfo = one
+      K.threads(1)
       K.push("before", { n = 0 })
       eq(K.run(function() return network.get("http://example.com/") end).id, 14)
       eq(K.names(), "")
@@ -219,7 +225,7 @@ describe('waiting helpers keep unrelated events (mock kernel)', () => {
   it('eventKeeper: loops of their own keep events by the same rule, in order', () => {
     run(`
       local util = require "system.util"
-      SYS.getpinfo = function() return { threads = { { id = 0, status = "running" } } } end
+      K.threads(1)
       K.push("a") K.push("b") K.push("c")
       K.run(function()
         local keeper = util.eventKeeper()
@@ -230,7 +236,7 @@ describe('waiting helpers keep unrelated events (mock kernel)', () => {
       end)
       eq(K.names(), "a,b,c")
       K.queue = {}
-      SYS.getpinfo = function() return { threads = { { id = 0, status = "running" }, { id = 1, status = "waiting" } } } end
+      K.threads(2)
       K.push("a")
       K.run(function() local k = util.eventKeeper() k:add(coroutine.yield()) k:restore() end)
       eq(K.names(), "")
@@ -247,11 +253,11 @@ describe('waiting helpers keep unrelated events (mock kernel)', () => {
         K.push("key", { keycode = 0x0A })
         return K.run(function() return terminal.readline2() end)
       end
-      SYS.getpinfo = function() return { threads = { { id = 0, status = "running" } } } end
+      K.threads(1)
       eq(typeLine(), "hi")
       eq(K.names(), "other")
       K.queue = {}
-      SYS.getpinfo = function() return { threads = { { id = 0, status = "running" }, { id = 1, status = "waiting" } } } end
+      K.threads(2)
       eq(typeLine(), "hi")
       eq(K.names(), "")
     `);
