@@ -101,6 +101,20 @@ describe('rom network programs', () => {
     expect([refused.code, refused.stderr]).toEqual([7, 'curl: Could not connect\n']);
   });
 
+  it('curl -s hides failures (the exit code stays), -S shows them; -fsSL works as in install scripts', async () => {
+    const env = setup();
+    const quiet = await rom('curl', ['-s', 'http://127.0.0.1:1/'], { env });
+    expect([quiet.code, quiet.stderr]).toEqual([7, '']);
+    const shown = await rom('curl', ['-sS', 'http://127.0.0.1:1/'], { env });
+    expect([shown.code, shown.stderr]).toEqual([7, 'curl: Could not connect\n']);
+    const status = await rom('curl', ['-sf', `${s.base}/status/500`], { env });
+    expect([status.code, status.stdout, status.stderr]).toEqual([22, '', '']);
+    const script = await rom('curl', ['-fsSL', `${s.base}/redirect/2`], { env });
+    expect([script.code, script.stdout, script.stderr]).toEqual([0, 'done GET', '']);
+    const usage = await rom('curl', ['-s'], { env });
+    expect([usage.code, usage.stderr.split('\n')[0]]).toEqual([2, 'curl: expected one URL']);
+  });
+
   it('wscat sends -x messages or standard input lines and prints replies', async () => {
     const r = await rom('wscat', ['-t', '-x', 'one', '-x', 'two', `${s.ws}/echo`]);
     expect([r.code, r.stdout]).toEqual([0, '< one\n< two\n']);
