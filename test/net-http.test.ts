@@ -2,8 +2,12 @@
 // every read mode, event sequences, methods, redirects, binary bodies,
 // decompression, error statuses and every bad input of issue 4.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer, lua, freePort, TestServer } from './inet-helpers.js';
-import { cleanupTempDirs } from './helpers.js';
+import { cleanupTempDirs, tempDataDir } from './helpers.js';
 import { wrapFetch } from '../kernel/net/lazy.js';
 
 let s: TestServer;
@@ -134,6 +138,32 @@ describe('HTTP handles', () => {
       'POST\t?a=1&b=x%20y&c=%C3%A9%26\timplicit post1\ttrue', 'Unsupported HTTP method', '',
     ]);
     expect(s.requests.length - before).toBe(9);
+  });
+
+  it('a request closed or timed out while node-fetch is still loading ends quietly (not the host process)', async () => {
+    // Only the first requests of a process wait for node-fetch to load, so this runs the `cinder` command.
+    const dir = tempDataDir();
+    const file = join(dir, 'early.lua');
+    writeFileSync(file, `
+      local network = require "system.network"
+      local util = require "system.util"
+      local h = assert(network.connect({ url = "${s.base}/echo", method = "POST" }))
+      h:write("body")
+      h:close()
+      print(h:status())
+      local t = assert(network.connect({ url = "${s.base}/slow", method = "POST", timeout = 0.001 }))
+      t:write("body")
+      local ev = network.awaitStatus(t)
+      print(ev.status, ev.error)
+      util.sleep(0.2)
+      print("still here")
+    `);
+    const cli = fileURLToPath(new URL('../dist/bin/cinder.js', import.meta.url));
+    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      execFile(process.execPath, [cli, 'run', '--allow-local', '--data', join(dir, 'data'), file], { timeout: 30_000 },
+        (e, out, err) => resolve({ code: e ? (e as { code?: number }).code ?? 1 : 0, out, err }));
+    });
+    expect([r.code, r.out, r.err]).toEqual([0, 'closed\nerror\tTimed out\nstill here\n', '']);
   });
 
   it("sends cinder's User-Agent unless the program sets its own (any case)", async () => {

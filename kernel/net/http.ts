@@ -129,6 +129,13 @@ export class HttpHandle extends NetHandle {
       for (;;) {
         const loaded = loadFetch();
         const fetch = loaded instanceof Promise ? await loaded : loaded;
+        // Closed or timed out while node-fetch was loading: node-fetch must not get a signal that
+        // is already aborted (it then destroys the request body stream with an error nobody
+        // listens to, which ends the host process).
+        if (controller.aborted) {
+          if (this.alive) this.fail(MSG.timeout);
+          return;
+        }
         const res = await fetch(url, {
           method, headers, body: reqBody, redirect: 'manual', signal: controller as never, compress: true,
           agent: (u: URL) => (u.protocol === 'https:' ? httpsAgent : httpAgent),
