@@ -122,6 +122,39 @@ describe('sh: control flow', () => {
     expect(out).toBe('1 small\n5 medium\n10 big\ndir\neq\nempty\nmissing\n');
   });
 
+  it('case: globs, alternatives, quoted and variable patterns, empty clauses, status', async () => {
+    const out = await shOk(`
+      for f in a.txt b.lua README "x y" ""; do
+        case $f in
+          *.txt) echo "$f: text" ;;
+          *.lua|*.sh) echo "$f: code";;
+          [A-Z]*) echo "$f: upper" ;;
+          "x y") echo "quoted space" ;;
+          '') echo empty ;;
+        esac
+      done
+      case hello in h?llo) echo q;; esac
+      case "*" in \\*) echo star-literal ;; *) echo no ;; esac
+      case abc in "a*") echo wrong ;; a*) echo right ;; esac
+      pat="*.md"; case x.md in $pat) echo var-pattern ;; esac
+      case x.md in "$pat") echo wrong ;; *) echo quoted-var-literal ;; esac
+      case none in a) echo a ;; esac; echo "none $?"
+      case z in (z) echo paren ;; esac
+      case e in e) ;; esac; echo "empty $?"
+      case y in y) false ;; esac; echo "body $?"
+      f() { case $1 in -h|--help) echo help ;; *) echo "arg $1" ;; esac; }
+      f --help; f x
+      case 2 in
+        1) echo one ;;
+        2)
+          echo two
+          echo lines
+      esac
+    `);
+    expect(out).toBe('a.txt: text\nb.lua: code\nREADME: upper\nquoted space\nempty\nq\nstar-literal\nright\nvar-pattern\n'
+      + 'quoted-var-literal\nnone 0\nparen\nempty 0\nbody 1\nhelp\narg x\ntwo\nlines\n');
+  });
+
   it('while, until, break and continue', async () => {
     const out = await shOk(`
       i=0; while [ $i -lt 5 ]; do i=$((i+1)); if [ $i = 2 ]; then continue; fi; if [ $i = 4 ]; then break; fi; echo $i; done
@@ -239,6 +272,10 @@ describe('sh: errors', () => {
       ['fi', "syntax error near unexpected token `fi'"],
       ['echo >', 'syntax error: unexpected end of file'],
       ['| cat', "syntax error near unexpected token `|'"],
+      ['case x in a) echo a ;;', 'syntax error: unexpected end of file'],
+      ['case x in a echo ;; esac', "syntax error near unexpected token `echo'"],
+      ['esac', "syntax error near unexpected token `esac'"],
+      ['case ; in esac', "syntax error near unexpected token `;'"],
     ]) {
       const r = await sh(src);
       expect(r.code, src).toBe(2);

@@ -408,7 +408,38 @@ local function parse(src)
                 local body = parseList({ ["}"] = true })
                 expectWord("}")
                 return { type = "group", body = body }
-            elseif w == "then" or w == "elif" or w == "else" or w == "fi" or w == "do" or w == "done" or w == "}" or w == "in" then
+            elseif w == "case" then
+                -- case WORD in [(]PATTERN[|PATTERN]...) LIST ;; ... esac
+                p = p + 1
+                local subject = peek()
+                if subject.type ~= "word" then unexpected() end
+                p = p + 1
+                expectWord("in")
+                local node = { type = "case", word = subject, clauses = {} }
+                while true do
+                    skipNewlines()
+                    if isWord("esac") then p = p + 1 break end
+                    if isOp("(") then p = p + 1 end
+                    local patterns = {}
+                    while true do
+                        if peek().type ~= "word" then unexpected() end
+                        patterns[#patterns + 1] = nextTok()
+                        if not isOp("|") then break end
+                        p = p + 1
+                    end
+                    if not isOp(")") then unexpected() end
+                    p = p + 1
+                    skipNewlines()
+                    local body = nil -- a clause may have no commands
+                    if not (isOp(";;") or isWord("esac")) then body = parseList({ ["esac"] = true }, ";;") end
+                    node.clauses[#node.clauses + 1] = { patterns = patterns, body = body }
+                    skipNewlines()
+                    if isOp(";;") then p = p + 1
+                    elseif not isWord("esac") then unexpected() end
+                end
+                return node
+            elseif w == "then" or w == "elif" or w == "else" or w == "fi" or w == "do" or w == "done" or w == "}" or w == "in"
+                or w == "esac" then
                 unexpected()
             end
         end
@@ -419,7 +450,8 @@ local function parse(src)
             skipNewlines()
             local bt = peek()
             if bt.type == "eof" then error(INCOMPLETE, 0) end
-            if not ((bt.type == "word" and (bt.lit == "{" or bt.lit == "if" or bt.lit == "while" or bt.lit == "until" or bt.lit == "for"))
+            if not ((bt.type == "word" and (bt.lit == "{" or bt.lit == "if" or bt.lit == "while" or bt.lit == "until" or bt.lit == "for"
+                    or bt.lit == "case"))
                 or (bt.type == "op" and bt.op == "(")) then
                 unexpected()
             end
@@ -771,6 +803,25 @@ function expandWordParts(parts, noSplit)
     end
     finish()
     return fields
+end
+
+-- A case pattern as glob text (\1 * \2 ? \3[ \4] magic): quoted text matches itself; unquoted text,
+-- variables and substitutions keep * ? [...] as patterns, as in POSIX sh.
+local function casePattern(word)
+    local out = {}
+    local function magic(v)
+        return (v:gsub("[\1-\4]", ""):gsub("%*", "\1"):gsub("%?", "\2"):gsub("%[([^%]/]+)%]", "\3%1\4"))
+    end
+    for _, part in ipairs(word.parts) do
+        local v
+        if part.s then v = part.q and part.s:gsub("[\1-\4]", "") or part.s
+        elseif part.var then v = paramValue(part) or "" if not part.q then v = magic(v) else v = v:gsub("[\1-\4]", "") end
+        elseif part.cmd then v = runCapture(part.cmd):gsub("\n+$", "") if not part.q then v = magic(v) else v = v:gsub("[\1-\4]", "") end
+        elseif part.arith then v = arith(part.arith)
+        end
+        out[#out + 1] = v
+    end
+    return concat(out)
 end
 
 local function expandWords(words)
@@ -1818,6 +1869,16 @@ function execNode(node)
         end
         S.loopDepth = S.loopDepth - 1
         return st
+    elseif t == "case" then
+        local subject = expandWordParts(node.word.parts, true)[1] or ""
+        for _, clause in ipairs(node.clauses) do
+            for _, pw in ipairs(clause.patterns) do
+                if subject:find(globToPattern(casePattern(pw))) then
+                    return clause.body and execList(clause.body) or 0
+                end
+            end
+        end
+        return 0
     elseif t == "group" then
         return execList(node.body)
     elseif t == "funcdef" then
