@@ -186,6 +186,23 @@ describe('sh: functions', () => {
     expect(out).toBe('hello world (2)\nst=3\ngreet is a function\n120\n1\n7\nargs kept: 2\n');
   });
 
+  it('local: values for the rest of the call (callees see them), then the old value and export come back', async () => {
+    const r = await sh(`
+      x=global; export E=env
+      inner() { echo "inner sees $x"; x=set-by-inner; }
+      f() { local x=one y; echo "f: $x [$y]"; inner; echo "f: $x"; local E=shadow; sh -c 'echo "child E=[$E]"'; }
+      f; echo "after: $x $E"; sh -c 'echo "child E=$E"'
+      g() { local n=$1; if [ $n -gt 0 ]; then g $((n - 1)); fi; echo "n=$n"; }
+      g 2
+      k() { local q=in; return 3; }; q=out; k; echo "k $? $q"
+      h() { local 1bad; echo "h $?"; }; h
+      local z=1; echo "outside $?"
+    `);
+    expect(r.stdout).toBe('f: one []\ninner sees one\nf: set-by-inner\nchild E=[]\nafter: global env\nchild E=env\n'
+      + 'n=0\nn=1\nn=2\nk 3 out\nh 1\noutside 1\n');
+    expect(r.stderr).toBe("sh: local: `1bad': not a valid identifier\nsh: local: can only be used in a function\n");
+  });
+
   it('functions work in pipelines, with redirections, in subshells; unset -f removes them', async () => {
     const r = await sh(`
       up() { while read line; do echo "> $line"; done; }

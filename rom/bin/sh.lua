@@ -1484,6 +1484,33 @@ builtins["read"] = function(args, io)
     return 0
 end
 
+-- local NAME[=VALUE]...: the names get new values for the rest of the function call (and the
+-- functions it calls); the call's end gives back what they were. Without a value: unset.
+builtins["local"] = function(args, io)
+    local frame = S.localFrames and S.localFrames[#S.localFrames]
+    if not frame then
+        io.err(S.name .. ": local: can only be used in a function\n")
+        return 1
+    end
+    local st = 0
+    for i = 2, #args do
+        local name, value = args[i]:match("^([^=]*)=(.*)$")
+        if not name then name = args[i] end
+        if not name:match("^[%a_][%w_]*$") then
+            io.err(S.name .. ": local: `" .. args[i] .. "': not a valid identifier\n")
+            st = 1
+        else
+            if not frame.saved[name] then
+                frame.saved[name] = true
+                frame[#frame + 1] = { name = name, shellValue = S.locals[name], envValue = S.vars[name] }
+            end
+            S.vars[name] = nil
+            S.locals[name] = value
+        end
+    end
+    return st
+end
+
 builtins["return"] = function(args, io)
     if (S.funcDepth or 0) == 0 and not S.sourcing then
         io.err(S.name .. ": return: can only `return' from a function or sourced script\n")
@@ -1899,7 +1926,15 @@ function callFunction(f, argv)
         S.positional, S.loopDepth = savedPos, savedDepth
         error({ expansion = argv[1] .. ": maximum function nesting level exceeded (100)" }, 0)
     end
+    S.localFrames = S.localFrames or {}
+    local frame = { saved = {} } -- what `local` replaced, given back when the call ends
+    S.localFrames[#S.localFrames + 1] = frame
     local ok, st = pcall(execPipeline, { type = "pipeline", cmds = { f.body } }, false, argv[1])
+    remove(S.localFrames)
+    for i = #frame, 1, -1 do
+        local e = frame[i]
+        S.locals[e.name], S.vars[e.name] = e.shellValue, e.envValue
+    end
     S.funcDepth = S.funcDepth - 1
     S.positional, S.loopDepth = savedPos, savedDepth
     S.breakN, S.continueN = 0, 0
