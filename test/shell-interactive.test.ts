@@ -92,6 +92,21 @@ describe('interactive sh on a terminal', () => {
     expect(screenLines(s).slice(-2)).toEqual(['partial', 'root@cinder:/#']);
   });
 
+  it('an unfinished case or here-document continues on the next line with the PS2 prompt', async () => {
+    const s = await shellOnTTY();
+    await s.type('cat <<EOF\n');
+    expect(screenLines(s).at(-1)).toBe('>');
+    await s.type('hello $HOME\n');
+    await s.type('EOF\n');
+    await s.type('case x in\n');
+    await s.type('x) echo matched ;;\n');
+    await s.type('esac\n');
+    expect(screenLines(s)).toEqual([
+      'root@cinder:/# cat <<EOF', '> hello $HOME', '> EOF', 'hello /', 'root@cinder:/# case x in', '> x) echo matched ;;', '> esac',
+      'matched', 'root@cinder:/#',
+    ]);
+  });
+
   it('long lines wrap and are edited across the wrap', async () => {
     const s = await shellOnTTY({ width: 20, height: 8 });
     await s.type('echo 0123456789abcdefghijklmno');

@@ -104,6 +104,50 @@ describe('sh: lists, pipes and redirections', () => {
     expect(out).toBe("/tmp\nalias x=y\ncd is a shell builtin\n");
   });
 
+  it('here-documents: expanded or literal, <<- strips tabs, to programs, built-ins, loops, functions and pipes', async () => {
+    const out = await shOk([
+      'name=World',
+      'cat <<EOF',
+      'Hello $name $((1+2)) `echo bq` $(echo sub)',
+      '\\$name \\\\ back',
+      'EOF',
+      "cat <<'EOF'",
+      'literal $name',
+      'EOF',
+      'cat <<-EOF',
+      '\ttab $name',
+      '\t\ttwo',
+      '\tEOF',
+      'read a b <<EOF',
+      'first second third',
+      'EOF',
+      'echo "read: $a / $b"',
+      'while read line; do echo "loop: $line"; done <<EOF',
+      'l1',
+      'l2',
+      'EOF',
+      'f() { cat; }',
+      'f <<EOF | cat -n',
+      'to function',
+      'EOF',
+      'cat <<A; cat <<B',
+      'from a',
+      'A',
+      'from b',
+      'B',
+      'x=$(cat <<EOF',
+      'in subst',
+      'EOF',
+      ')',
+      'echo "[$x]"',
+      'cat <<EOF',
+      'EOF',
+      'echo end',
+    ].join('\n'));
+    expect(out).toBe('Hello World 3 bq sub\n$name \\ back\nliteral $name\ntab World\ntwo\nread: first / second third\n'
+      + 'loop: l1\nloop: l2\n     1\tto function\nfrom a\nfrom b\n[in subst]\nend\n');
+  });
+
   it('groups and subshells; a subshell does not change the shell', async () => {
     const out = await shOk('{ echo a; echo b; } > /tmp/o; cat /tmp/o; (cd /rom; X=1; pwd); pwd; echo "[$X]"; { echo c; echo d; } | cat -n');
     expect(out).toBe('a\nb\n/rom\n/\n[]\n     1\tc\n     2\td\n');
@@ -292,6 +336,8 @@ describe('sh: errors', () => {
       ['case x in a) echo a ;;', 'syntax error: unexpected end of file'],
       ['case x in a echo ;; esac', "syntax error near unexpected token `echo'"],
       ['esac', "syntax error near unexpected token `esac'"],
+      ['cat <<EOF', 'syntax error: unexpected end of file'],
+      ['cat <<EOF\nno end', 'syntax error: unexpected end of file'],
       ['case ; in esac', "syntax error near unexpected token `;'"],
     ]) {
       const r = await sh(src);

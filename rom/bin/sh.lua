@@ -120,13 +120,83 @@ local function lexDollar(src, i, quoted)
     return { s = "$", q = true }, i + 1
 end
 
-local OPS = { "&&", "||", ";;", ">>", ">&", "<&", "|", "&", ";", "(", ")", "<", ">", "\n" }
+local OPS = { "&&", "||", ";;", ">>", ">&", "<<-", "<<", "<&", "|", "&", ";", "(", ")", "<", ">", "\n" }
+
+-- The body of an unquoted here-document as word parts (all quoted: no splitting, no globs):
+-- $ expansions and `...` run; a backslash escapes only $ ` \ and a newline.
+local function heredocParts(body)
+    local parts, buf = {}, {}
+    local function flush()
+        if #buf > 0 then parts[#parts + 1] = { s = table.concat(buf), q = true } buf = {} end
+    end
+    local i, n = 1, #body
+    while i <= n do
+        local c = body:sub(i, i)
+        if c == "\\" then
+            local d = body:sub(i + 1, i + 1)
+            if d == "$" or d == "`" or d == "\\" then buf[#buf + 1] = d i = i + 2
+            elseif d == "\n" then i = i + 2
+            else buf[#buf + 1] = c i = i + 1 end
+        elseif c == "$" then
+            flush()
+            local part, j = lexDollar(body, i, true)
+            parts[#parts + 1] = part
+            i = j
+        elseif c == "`" then
+            local j = body:find("`", i + 1, true)
+            if not j then buf[#buf + 1] = c i = i + 1
+            else
+                flush()
+                parts[#parts + 1] = { cmd = body:sub(i + 1, j - 1), q = true }
+                i = j + 1
+            end
+        else
+            buf[#buf + 1] = c
+            i = i + 1
+        end
+    end
+    flush()
+    return parts
+end
 
 local function lex(src)
     local toks = {}
     local i, n = 1, #src
     local word = nil   -- current word parts
     local wordStart = nil
+    local heredocs = {} -- << redirections whose bodies start after the next newline
+
+    -- Read the bodies of the pending here-documents from the lines after position i.
+    local function readHeredocs()
+        for _, r in ipairs(heredocs) do
+            local delimTok = toks[r.tokIndex + 1]
+            if not delimTok or delimTok.type ~= "word" then return end -- the parser reports it
+            local delim, quoted = {}, false
+            for _, part in ipairs(delimTok.parts) do
+                if part.q then quoted = true end
+                if part.s then delim[#delim + 1] = part.s:gsub("\1", "*"):gsub("\2", "?"):gsub("\3", "["):gsub("\4", "]")
+                elseif part.var then delim[#delim + 1] = "$" .. part.var end
+            end
+            delim = table.concat(delim)
+            local lines = {}
+            local blockStart = i
+            while true do
+                if i > n then error(INCOMPLETE, 0) end
+                local j = src:find("\n", i, true)
+                local line = src:sub(i, (j or n + 1) - 1)
+                i = (j or n) + 1
+                if r.tok.strip then line = line:gsub("^\t+", "") end
+                if line == delim then break end
+                if not j then error(INCOMPLETE, 0) end
+                lines[#lines + 1] = line .. "\n"
+            end
+            local body = table.concat(lines)
+            r.tok.heredoc = quoted and { { s = body, q = true } } or heredocParts(body)
+            r.tok.block = src:sub(blockStart, i - 1) -- the body lines and the end line, as written
+            r.tok.blockStart = blockStart
+        end
+        heredocs = {}
+    end
 
     local function addPart(part)
         if not word then word = {} end
@@ -239,7 +309,11 @@ local function lex(src)
             end
             if op and (fd == nil or op:match("^[<>]")) then
                 endWord()
-                if op == ">" or op == ">>" or op == "<" or op == ">&" or op == "<&" then
+                if op == "<<" or op == "<<-" then
+                    local tok = { type = "redir", op = "<<", strip = op == "<<-", fd = fd or 0, pos = i }
+                    toks[#toks + 1] = tok
+                    heredocs[#heredocs + 1] = { tok = tok, tokIndex = #toks }
+                elseif op == ">" or op == ">>" or op == "<" or op == ">&" or op == "<&" then
                     if op == ">" and src:sub(i + 1, i + 1) == "|" then i = i + 1 end -- >| same as >
                     toks[#toks + 1] = { type = "redir", op = op, fd = fd or (op:sub(1, 1) == "<" and 0 or 1), pos = i }
                 elseif op == "&" and src:sub(i + 1, i + 1) == ">" and not fd then
@@ -251,6 +325,7 @@ local function lex(src)
                     toks[#toks + 1] = { type = "op", op = op, pos = i }
                 end
                 i = i + #op
+                if op == "\n" and #heredocs > 0 then readHeredocs() end
             else
                 if not word then wordStart = i end
                 if c == "*" then addPart({ s = "\1", q = false }) i = i + 1
@@ -274,8 +349,24 @@ local function lex(src)
         end
     end
     endWord()
+    if #heredocs > 0 then error(INCOMPLETE, 0) end -- a here-document with no body yet
     toks[#toks + 1] = { type = "eof", pos = n + 1 }
     return toks
+end
+
+-- The source of a command from startPos to endPos, for running it again in a child shell
+-- (sh -c TEXT): with the bodies of its here-documents that lie after that range, so the
+-- text parses alone.
+local function commandText(src, toks, startPos, endPos)
+    local text = src:sub(startPos, endPos):gsub("%s+$", "")
+    local blocks = {}
+    for _, t in ipairs(toks) do
+        if t.type == "redir" and t.block and t.pos >= startPos and t.pos <= endPos and t.blockStart > endPos then
+            blocks[#blocks + 1] = t.block
+        end
+    end
+    if #blocks == 0 then return text end
+    return text .. "\n" .. table.concat(blocks)
 end
 
 ------------------------------------------------------------------------------
@@ -322,7 +413,7 @@ local function parse(src)
         if target.type ~= "word" then unexpected() end
         p = p + 1
         cmd.redirs = cmd.redirs or {}
-        cmd.redirs[#cmd.redirs + 1] = { fd = r.fd, op = r.op, target = target, both = r.both }
+        cmd.redirs[#cmd.redirs + 1] = { fd = r.fd, op = r.op, target = target, both = r.both, heredoc = r.heredoc }
     end
 
     local function parseRedirs(cmd)
@@ -335,10 +426,10 @@ local function parse(src)
         local startPos = peek().pos
         local node = parseCommandInner()
         if node.type ~= "simple" then
-            node.bodyText = src:sub(startPos, peek().pos - 1):gsub("%s+$", "")
+            node.bodyText = commandText(src, toks, startPos, peek().pos - 1)
             parseRedirs(node)
         end
-        node.text = src:sub(startPos, peek().pos - 1):gsub("%s+$", "")
+        node.text = commandText(src, toks, startPos, peek().pos - 1)
         return node
     end
 
@@ -517,7 +608,7 @@ local function parse(src)
             skipNewlines()
             node.rest[#node.rest + 1] = { op = op, pipeline = parsePipeline() }
         end
-        node.text = src:sub(startPos, peek().pos - 1):gsub("%s+$", "")
+        node.text = commandText(src, toks, startPos, peek().pos - 1)
         return node
     end
 
@@ -1036,6 +1127,37 @@ end
 
 local stdioSlot = { [0] = "stdin", [1] = "stdout", [2] = "stderr" }
 
+-- A here-document's text, expanded unless its delimiter was quoted.
+local function heredocText(r)
+    return concat(expandWordParts(r.heredoc or {}, true))
+end
+
+-- A read handle over a string (a here-document as standard input).
+local function stringReader(text)
+    local pos = 1
+    return {
+        read = function(count)
+            if pos > #text then return nil end
+            local s = text:sub(pos, pos + math.max(1, tonumber(count) or 1) - 1)
+            pos = pos + #s
+            return s
+        end,
+        readLine = function()
+            if pos > #text then return nil end
+            local j = text:find("\n", pos, true)
+            local line = text:sub(pos, (j or #text + 1) - 1)
+            pos = (j or #text) + 1
+            return line
+        end,
+        readAll = function()
+            local s = text:sub(pos)
+            pos = #text + 1
+            return s
+        end,
+        close = function() end,
+    }
+end
+
 -- Apply expanded redirections in a child process (only syscalls: this runs
 -- in the forked child). `cur` maps fd -> the object now on that fd.
 local function applyRedirs(redirs, cur)
@@ -1043,7 +1165,11 @@ local function applyRedirs(redirs, cur)
         local fd = r.fd
         local target = r.targetStr
         if not stdioSlot[fd] then return nil, fd .. ": bad file descriptor" end
-        if r.op == ">&" or r.op == "<&" then
+        if r.op == "<<" then
+            local h = stringReader(r.text)
+            syscall[stdioSlot[fd]](h)
+            cur[fd] = h
+        elseif r.op == ">&" or r.op == "<&" then
             local n = tonumber(target)
             if target == "-" then
                 syscall[stdioSlot[fd]]()
@@ -1094,7 +1220,9 @@ end
 local function builtinIO(redirs)
     local io = { out = outw, err = errw, files = {} }
     for _, r in ipairs(redirs or {}) do
-        if r.op == ">&" or r.op == "<&" then
+        if r.op == "<<" then
+            if r.fd == 0 then io.input = stringReader(heredocText(r)) end
+        elseif r.op == ">&" or r.op == "<&" then
             local n = tonumber(expandString(r.target))
             if r.fd == 1 and n == 2 then io.out = io.err
             elseif r.fd == 2 and n == 1 then io.err = io.out end
@@ -1685,7 +1813,8 @@ local function expandRedirs(redirs)
     local out = {}
     for _, r in ipairs(redirs) do
         local e = { fd = r.fd, op = r.op, both = r.both }
-        if r.op == ">&" or r.op == "<&" then e.targetStr = expandString(r.target)
+        if r.op == "<<" then e.text = heredocText(r)
+        elseif r.op == ">&" or r.op == "<&" then e.targetStr = expandString(r.target)
         else
             local target, err = expandOne(r.target)
             if not target then return nil, err end
