@@ -1318,6 +1318,23 @@ builtins["exit"] = function(args, io)
     return S.exitRequested
 end
 
+-- The NAME[=VALUE] arguments of export and local: fn(name, value or nil) for each valid one;
+-- a bad name is reported. Returns the status.
+local function eachAssignment(args, io, builtin, fn)
+    local st = 0
+    for i = 2, #args do
+        local name, value = args[i]:match("^([^=]*)=(.*)$")
+        if not name then name = args[i] end
+        if not name:match("^[%a_][%w_]*$") then
+            io.err(S.name .. ": " .. builtin .. ": `" .. args[i] .. "': not a valid identifier\n")
+            st = 1
+        else
+            fn(name, value)
+        end
+    end
+    return st
+end
+
 builtins["export"] = function(args, io)
     if #args == 1 or args[2] == "-p" then
         local names = {}
@@ -1326,20 +1343,11 @@ builtins["export"] = function(args, io)
         for _, k in ipairs(names) do io.out("export " .. k .. "=" .. shQuote(tostring(S.vars[k])) .. "\n") end
         return 0
     end
-    local st = 0
-    for i = 2, #args do
-        local name, value = args[i]:match("^([^=]*)=(.*)$")
-        if not name then name = args[i] end
-        if not name:match("^[%a_][%w_]*$") then
-            io.err(S.name .. ": export: `" .. args[i] .. "': not a valid identifier\n")
-            st = 1
-        else
-            if value == nil then value = S.locals[name] end
-            S.locals[name] = nil
-            S.vars[name] = value or S.vars[name] or ""
-        end
-    end
-    return st
+    return eachAssignment(args, io, "export", function(name, value)
+        if value == nil then value = S.locals[name] end
+        S.locals[name] = nil
+        S.vars[name] = value or S.vars[name] or ""
+    end)
 end
 
 builtins["unset"] = function(args, io)
@@ -1620,23 +1628,14 @@ builtins["local"] = function(args, io)
         io.err(S.name .. ": local: can only be used in a function\n")
         return 1
     end
-    local st = 0
-    for i = 2, #args do
-        local name, value = args[i]:match("^([^=]*)=(.*)$")
-        if not name then name = args[i] end
-        if not name:match("^[%a_][%w_]*$") then
-            io.err(S.name .. ": local: `" .. args[i] .. "': not a valid identifier\n")
-            st = 1
-        else
-            if not frame.saved[name] then
-                frame.saved[name] = true
-                frame[#frame + 1] = { name = name, shellValue = S.locals[name], envValue = S.vars[name] }
-            end
-            S.vars[name] = nil
-            S.locals[name] = value
+    return eachAssignment(args, io, "local", function(name, value)
+        if not frame.saved[name] then
+            frame.saved[name] = true
+            frame[#frame + 1] = { name = name, shellValue = S.locals[name], envValue = S.vars[name] }
         end
-    end
-    return st
+        S.vars[name] = nil
+        S.locals[name] = value
+    end)
 end
 
 builtins["return"] = function(args, io)
