@@ -35,6 +35,22 @@ describe('sh: quoting and expansion', () => {
     expect(out).toBe('[a\nb] c\n9 1\n1 in deep\n');
   });
 
+  it('arithmetic: C precedence, **, bitwise, logic, ?:, assignments, ++/--, truncating division, errors', async () => {
+    const r = await sh([
+      'echo $((1+2*3)) $(( (1+2)*3 )) $((2**10)) $((2**3**2)) $((7/2)) $((-7/2)) $((-7%2)) $((7%-2))',
+      'echo $((5^3)) $((5&3)) $((5|3)) $((~5)) $((!0)) $((!5)) $((1<<4)) $((256>>2))',
+      'echo $((3>2)) $((3<=2)) $((3==3)) $((3!=3)) $((1&&0)) $((0||2)) $((1?10:20)) $((0?10:20))',
+      'x=5; echo $((x+1)) $((x*=2)) $x $((x++)) $x $((++x)) $((x--)) $((--x)) $x',
+      'y=3; echo $(( y += 4, y * 2 )) $y; e="x+1"; echo $((e*2)) $((0x10)) $((010)) $((2**40)) $((-0))',
+      'z=0; echo $(( 0 && (z=5) )) $(( 1 || (z=6) )) $(( 1 ? 2 : (z=7) )) $z $(( $x + ${y} )) $((nope + 1))',
+      'echo $((1/0)); echo $((2 +)); f=1.5; echo $((f)); echo end',
+    ].join('\n'));
+    expect(r.stdout).toBe('7 9 1024 512 3 -3 -1 1\n6 1 7 -6 1 0 16 64\n1 0 1 0 0 1 10 20\n6 10 10 10 11 12 12 10 10\n'
+      + '14 7\n22 16 8 1099511627776 0\n0 1 2 0 17 1\nend\n');
+    expect(r.stderr).toBe('sh: arithmetic: division by 0\nsh: arithmetic: syntax error in expression (error token is "2 +")\n'
+      + 'sh: arithmetic: syntax error: invalid arithmetic operator (error token is ".5")\n');
+  });
+
   it('export passes variables to programs; prefix assignments apply to one command', async () => {
     const out = await shOk(`
       LOCAL=1; export EXP=2

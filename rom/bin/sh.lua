@@ -680,22 +680,240 @@ end
 local runString  -- forward
 local runCapture -- forward
 
-local function arith(expr)
-    -- integer arithmetic on names, numbers and operators only
-    local e = expr:gsub("%$?([%a_][%w_]*)", function(name)
-        local v = getVar(name)
-        return tostring(math.tointeger(tonumber(v or "0") or 0) or 0)
+-- Arithmetic expansion $(( )): C-like integer expressions, as in POSIX sh and bash —
+-- precedence (low to high): , ; = += -= *= /= %= <<= >>= &= ^= |= ; ?: ; || ; && ; | ; ^ ; & ;
+-- == != ; < <= > >= ; << >> ; + - ; * / % ; ** ; unary ! ~ + - ++ -- ; postfix ++ --.
+-- Division truncates toward zero; && || ?: skip the side effects of what they do not evaluate;
+-- a variable holding an expression is evaluated in turn. Values are exact up to 2^53
+-- (the bitwise operators work on 32 bits: Lua integers are 32-bit here).
+local ARITH_OPS = { "<<=", ">>=", "**", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=",
+    "%=", "&=", "^=", "|=", "=", "?", ":", "(", ")", "+", "-", "*", "/", "%", "<", ">", "&", "^", "|", "!", "~", "," }
+
+local function arithError(msg) error({ expansion = "arithmetic: " .. msg }, 0) end
+
+local function toInt(v) -- for the bitwise operators
+    if v ~= v or v >= 2^31 or v < -2^31 then v = v % 2^32 if v >= 2^31 then v = v - 2^32 end end
+    return math.tointeger(v) or math.floor(v)
+end
+
+local arithDepth = 0
+local evalArith
+
+local function fmtNum(v) return v == 0 and "0" or string.format("%.0f", v) end
+
+local function arithValue(name)
+    local v = getVar(name)
+    if v == nil or v == "" then return 0 end
+    if v:match("^%s*[+-]?%d+%s*$") then return tonumber(v) end -- anything else is an expression
+    arithDepth = arithDepth + 1
+    if arithDepth > 32 then arithDepth = 0 arithError(name .. ": expression recursion level exceeded") end
+    local r = evalArith(v)
+    arithDepth = arithDepth - 1
+    return r
+end
+
+function evalArith(expr)
+    local toks, i, n = {}, 1, #expr
+    while i <= n do
+        local c = expr:sub(i, i)
+        if c:match("%s") then i = i + 1
+        elseif c:match("%d") then
+            local hex = expr:match("^0[xX]%x+", i)
+            local num = hex or expr:match("^%d+", i)
+            local v
+            if hex then v = tonumber(hex:sub(3), 16)
+            elseif #num > 1 and num:sub(1, 1) == "0" then v = tonumber(num, 8) if not v then arithError("value too great for base (error token is \"" .. num .. "\")") end
+            else v = tonumber(num) end
+            toks[#toks + 1] = { num = v }
+            i = i + #num
+            if expr:sub(i, i):match("[%w_]") then arithError("syntax error in expression (error token is \"" .. expr:sub(i - #num) .. "\")") end
+        elseif c:match("[%a_]") then
+            local name = expr:match("^[%a_][%w_]*", i)
+            toks[#toks + 1] = { name = name }
+            i = i + #name
+        else
+            local op
+            for _, o in ipairs(ARITH_OPS) do if expr:sub(i, i + #o - 1) == o then op = o break end end
+            if not op then arithError("syntax error: invalid arithmetic operator (error token is \"" .. expr:sub(i) .. "\")") end
+            toks[#toks + 1] = { op = op }
+            i = i + #op
+        end
+    end
+    local p = 1
+    local function peekOp() local t = toks[p] return t and t.op end
+    local function bad()
+        local rest = {}
+        for k = p, #toks do local t = toks[k] rest[#rest + 1] = t.op or t.name or tostring(t.num) end
+        arithError("syntax error in expression (error token is \"" .. (#rest > 0 and concat(rest, " ") or expr) .. "\")")
+    end
+    local function store(name, v, skip)
+        if not skip then setVar(name, fmtNum(v)) end
+        return v
+    end
+
+    local comma
+    local function truthy(v) return v ~= 0 end
+
+    -- each parse function takes `skip` (evaluate for syntax only) and returns a value
+    local unary
+    local function primary(skip)
+        local t = toks[p]
+        if not t then bad() end
+        if t.num then p = p + 1 return t.num end
+        if t.name then
+            p = p + 1
+            local op = peekOp()
+            if op == "++" or op == "--" then
+                p = p + 1
+                local v = skip and 0 or arithValue(t.name)
+                store(t.name, op == "++" and v + 1 or v - 1, skip)
+                return v
+            end
+            return skip and 0 or arithValue(t.name)
+        end
+        if t.op == "(" then
+            p = p + 1
+            local v = comma(skip)
+            if peekOp() ~= ")" then bad() end
+            p = p + 1
+            return v
+        end
+        bad()
+    end
+    function unary(skip)
+        local op = peekOp()
+        if op == "!" then p = p + 1 return truthy(unary(skip)) and 0 or 1 end
+        if op == "~" then p = p + 1 return ~toInt(unary(skip)) end
+        if op == "-" then p = p + 1 return -unary(skip) end
+        if op == "+" then p = p + 1 return unary(skip) end
+        if op == "++" or op == "--" then
+            p = p + 1
+            local t = toks[p]
+            if not (t and t.name) then bad() end
+            p = p + 1
+            local v = (skip and 0 or arithValue(t.name)) + (op == "++" and 1 or -1)
+            return store(t.name, v, skip)
+        end
+        return primary(skip)
+    end
+    local function power(skip)
+        local base = unary(skip)
+        if peekOp() == "**" then
+            p = p + 1
+            local e = power(skip) -- right associative
+            if skip then return 0 end
+            if e < 0 then arithError("exponent less than 0") end
+            return base ^ e
+        end
+        return base
+    end
+    local function binary(next, ops, apply)
+        return function(skip)
+            local v = next(skip)
+            while ops[peekOp() or ""] do
+                local op = peekOp()
+                p = p + 1
+                local r = next(skip)
+                if not skip then v = apply(op, v, r) end
+            end
+            return v
+        end
+    end
+    local function divide(op, a, b)
+        if b == 0 then arithError("division by 0") end
+        local q = a / b
+        q = q < 0 and math.ceil(q) or math.floor(q)
+        if op == "/" then return q end
+        return a - b * q
+    end
+    local mul = binary(power, { ["*"] = true, ["/"] = true, ["%"] = true }, function(op, a, b)
+        if op == "*" then return a * b end
+        return divide(op, a, b)
     end)
-    e = e:gsub("%$(%d)", function(d) return tostring(tonumber(S.positional[tonumber(d)] or "0") or 0) end)
-    e = e:gsub("%$%?", tostring(S.status))
-    if e:find("[^%d%s%+%-%*/%%%(%)<>=!&|~%^]") then error({ expansion = "arithmetic: syntax error in expression: " .. expr }, 0) end
-    e = e:gsub("/", "//"):gsub("&&", " and "):gsub("||", " or "):gsub("!=", "~=")
-    local fn = load("return " .. e, "=arith", "t", {})
-    if not fn then error({ expansion = "arithmetic: syntax error in expression: " .. expr }, 0) end
-    local ok, v = pcall(fn)
-    if not ok then error({ expansion = "arithmetic: " .. tostring(v):gsub("^arith:%d+: ", "") }, 0) end
-    if v == true then v = 1 elseif v == false or v == nil then v = 0 end
-    return tostring(math.tointeger(v) or v)
+    local add = binary(mul, { ["+"] = true, ["-"] = true }, function(op, a, b) return op == "+" and a + b or a - b end)
+    local shift = binary(add, { ["<<"] = true, [">>"] = true }, function(op, a, b)
+        return op == "<<" and toInt(a) << toInt(b) or toInt(a) >> toInt(b)
+    end)
+    local rel = binary(shift, { ["<"] = true, ["<="] = true, [">"] = true, [">="] = true }, function(op, a, b)
+        local r = (op == "<" and a < b) or (op == "<=" and a <= b) or (op == ">" and a > b) or (op == ">=" and a >= b)
+        return r and 1 or 0
+    end)
+    local eq = binary(rel, { ["=="] = true, ["!="] = true }, function(op, a, b) return ((a == b) == (op == "==")) and 1 or 0 end)
+    local band = binary(eq, { ["&"] = true }, function(_, a, b) return toInt(a) & toInt(b) end)
+    local bxor = binary(band, { ["^"] = true }, function(_, a, b) return toInt(a) ~ toInt(b) end)
+    local bor = binary(bxor, { ["|"] = true }, function(_, a, b) return toInt(a) | toInt(b) end)
+    local function land(skip)
+        local v = bor(skip)
+        while peekOp() == "&&" do
+            p = p + 1
+            local r = bor(skip or not truthy(v))
+            if not skip then v = (truthy(v) and truthy(r)) and 1 or 0 end
+        end
+        return v
+    end
+    local function lor(skip)
+        local v = land(skip)
+        while peekOp() == "||" do
+            p = p + 1
+            local r = land(skip or truthy(v))
+            if not skip then v = (truthy(v) or truthy(r)) and 1 or 0 end
+        end
+        return v
+    end
+    local assign
+    local function ternary(skip)
+        local c = lor(skip)
+        if peekOp() ~= "?" then return c end
+        p = p + 1
+        local a = assign(skip or not truthy(c))
+        if peekOp() ~= ":" then bad() end
+        p = p + 1
+        local b = ternary(skip or truthy(c))
+        if skip then return 0 end
+        return truthy(c) and a or b
+    end
+    local COMPOUND = { ["+="] = "+", ["-="] = "-", ["*="] = "*", ["/="] = "/", ["%="] = "%", ["<<="] = "<<", [">>="] = ">>",
+        ["&="] = "&", ["^="] = "^", ["|="] = "|" }
+    function assign(skip)
+        local t, nt = toks[p], toks[p + 1]
+        if t and t.name and nt and (nt.op == "=" or COMPOUND[nt.op]) then
+            p = p + 2
+            local r = assign(skip)
+            if skip then return 0 end
+            local v = r
+            local op = COMPOUND[nt.op]
+            if op then
+                local a = arithValue(t.name)
+                if op == "+" then v = a + r elseif op == "-" then v = a - r elseif op == "*" then v = a * r
+                elseif op == "/" or op == "%" then v = divide(op, a, r)
+                elseif op == "<<" then v = toInt(a) << toInt(r) elseif op == ">>" then v = toInt(a) >> toInt(r)
+                elseif op == "&" then v = toInt(a) & toInt(r) elseif op == "^" then v = toInt(a) ~ toInt(r)
+                else v = toInt(a) | toInt(r) end
+            end
+            return store(t.name, v, false)
+        end
+        return ternary(skip)
+    end
+    function comma(skip)
+        local v = assign(skip)
+        while peekOp() == "," do p = p + 1 v = assign(skip) end
+        return v
+    end
+    if #toks == 0 then return 0 end
+    local v = comma(false)
+    if p <= #toks then bad() end
+    return v
+end
+
+local function arith(expr)
+    -- $name, ${name}, $1, $?, $#... are expanded first, then the text is evaluated
+    local e = expr:gsub("%$(%b{})", function(b) return getVar(b:sub(2, -2)) or "" end)
+    e = e:gsub("%$([%a_][%w_]*)", function(name) return getVar(name) or "" end)
+    e = e:gsub("%$([%d%?#%$!])", function(c) return getVar(c) or "" end)
+    arithDepth = 0
+    local v = evalArith(e)
+    if v ~= v or v == math.huge or v == -math.huge then arithError("result out of range") end
+    return fmtNum(v)
 end
 
 local expandWordParts -- forward
