@@ -51,6 +51,29 @@ describe('sh: quoting and expansion', () => {
       + 'sh: arithmetic: syntax error: invalid arithmetic operator (error token is ".5")\n');
   });
 
+  it('field splitting and read follow $IFS; NAME=value before a built-in holds for it only', async () => {
+    const out = await shOk([
+      'v="  a  b  "; for w in x${v}y; do echo "[$w]"; done',
+      'IFS=:; p="a::b:"; for w in $p; do echo "<$w>"; done',
+      'read x y <<EOF',
+      '1:2:3',
+      'EOF',
+      'echo "x=$x y=$y"',
+      'IFS=", "; l="one, two,three ,  four"; for w in $l; do echo "{$w}"; done',
+      'IFS=; q="a b"; for w in $q; do echo "($w)"; done',
+      'unset IFS; read a b <<EOF',
+      '  lead   and  rest  ',
+      'EOF',
+      'echo "a=[$a] b=[$b]"',
+      'IFS=: read -r u v w <<EOF',
+      'root:x:0:0',
+      'EOF',
+      'echo "u=$u v=$v w=$w IFS=[${IFS-unset}]"',
+    ].join('\n'));
+    expect(out).toBe('[x]\n[a]\n[b]\n[y]\n<a>\n<>\n<b>\nx=1 y=2:3\n{one}\n{two}\n{three}\n{four}\n(a b)\n'
+      + 'a=[lead] b=[and  rest]\nu=root v=x w=0:0 IFS=[unset]\n');
+  });
+
   it('export passes variables to programs; prefix assignments apply to one command', async () => {
     const out = await shOk(`
       LOCAL=1; export EXP=2

@@ -677,6 +677,19 @@ local function setVar(name, value)
     end
 end
 
+-- Remember a variable's value (shell and environment) so restoreVars can put it back
+-- (local, and NAME=value before a built-in).
+local function saveVar(list, name)
+    list[#list + 1] = { name = name, shellValue = S.locals[name], envValue = S.vars[name] }
+end
+
+local function restoreVars(list)
+    for i = #list, 1, -1 do
+        local e = list[i]
+        S.locals[e.name], S.vars[e.name] = e.shellValue, e.envValue
+    end
+end
+
 local runString  -- forward
 local runCapture -- forward
 
@@ -918,6 +931,45 @@ end
 
 local expandWordParts -- forward
 
+local DEFAULT_IFS = " \t\n"
+
+-- Split value into fields on the characters of ifs (POSIX field splitting): IFS whitespace
+-- (space, tab, newline) around a field is dropped and runs of it are one delimiter; each other
+-- IFS character is a delimiter of its own (so "a::b" on ":" has an empty field in the middle).
+-- With max, the last field is the rest of the value (what `read` gives its last name). Also
+-- returns whether the value starts with IFS whitespace and whether it ends with a delimiter.
+local function splitIFS(value, ifs, max)
+    local white, other = {}, {}
+    for c in ifs:gmatch(".") do
+        if c == " " or c == "\t" or c == "\n" then white[c] = true else other[c] = true end
+    end
+    local fields = {}
+    local i, n = 1, #value
+    while i <= n and white[value:sub(i, i)] do i = i + 1 end
+    local startsWhite = i > 1
+    local endsDelim = false
+    while i <= n do
+        if max and #fields == max - 1 then
+            local j = n
+            while j >= i and white[value:sub(j, j)] do j = j - 1 end
+            fields[#fields + 1] = value:sub(i, j)
+            return fields, startsWhite, false
+        end
+        local j = i
+        while j <= n and not white[value:sub(j, j)] and not other[value:sub(j, j)] do j = j + 1 end
+        fields[#fields + 1] = value:sub(i, j - 1)
+        endsDelim = j <= n
+        if not endsDelim then break end
+        while j <= n and white[value:sub(j, j)] do j = j + 1 end
+        if j <= n and other[value:sub(j, j)] then
+            j = j + 1
+            while j <= n and white[value:sub(j, j)] do j = j + 1 end
+        end
+        i = j
+    end
+    return fields, startsWhite, endsDelim
+end
+
 local function globToPattern(seg)
     local out = { "^" }
     local i = 1
@@ -1064,18 +1116,17 @@ function expandWordParts(parts, noSplit)
     end
     local function addSplit(value, quoted)
         if quoted or noSplit then add((value:gsub("[\1-\4]", "")), false) return end
-        -- field splitting on blanks
-        local pos = 1
-        local startsBlank = value:match("^[ \t\n]")
-        if startsBlank and curHas then finish() end
-        local first = true
-        for piece in value:gmatch("[^ \t\n]+") do
-            if not first then finish() end
+        -- field splitting on $IFS: text before and after joins the first and last field
+        -- unless the value starts with IFS whitespace / ends with a delimiter
+        local ifs = getVar("IFS") or DEFAULT_IFS
+        if ifs == "" then if value ~= "" then add(value, false) end return end
+        local pieces, startsWhite, endsDelim = splitIFS(value, ifs)
+        if startsWhite and curHas then finish() end
+        for k, piece in ipairs(pieces) do
+            if k > 1 then finish() end
             add(piece, false)
-            first = false
         end
-        if value:match("[ \t\n]$") and curHas then finish() end
-        local _ = pos
+        if endsDelim and curHas then finish() end
     end
     for idx, part in ipairs(parts) do
         if part.s then
@@ -1823,18 +1874,10 @@ builtins["read"] = function(args, io)
     if io.input then line = io.input.readLine() else line = syscall.readline() end
     if line == nil then return 1 end
     if not raw then line = line:gsub("\\(.)", "%1") end
-    local fields = {}
-    for w in line:gmatch("%S+") do fields[#fields + 1] = w end
-    for k, name in ipairs(names) do
-        if k == #names then
-            -- the last name takes the rest of the line
-            local rest = line
-            for _ = 1, k - 1 do rest = rest:gsub("^%s*%S+", "", 1) end
-            setVar(name, (rest:gsub("^%s+", ""):gsub("%s+$", "")))
-        else
-            setVar(name, fields[k] or "")
-        end
-    end
+    -- split on $IFS; the last name takes the rest of the line
+    local ifs = getVar("IFS") or DEFAULT_IFS
+    local fields = ifs == "" and { line } or splitIFS(line, ifs, #names)
+    for k, name in ipairs(names) do setVar(name, fields[k] or "") end
     return 0
 end
 
@@ -1849,7 +1892,7 @@ builtins["local"] = function(args, io)
     return eachAssignment(args, io, "local", function(name, value)
         if not frame.saved[name] then
             frame.saved[name] = true
-            frame[#frame + 1] = { name = name, shellValue = S.locals[name], envValue = S.vars[name] }
+            saveVar(frame, name)
         end
         S.vars[name] = nil
         S.locals[name] = value
@@ -2171,7 +2214,14 @@ local function runSimpleInShell(cmd)
     if b then
         local io, err = builtinIO(cmd.redirs)
         if not io then shellError(err) return 1 end
+        -- NAME=value before a built-in holds for that built-in only (IFS=: read a b)
+        local saved = {}
+        for _, a in ipairs(cmd.assigns) do
+            saveVar(saved, a.name)
+            setVar(a.name, expandString(a.value))
+        end
         local ok, st = pcall(b, argv, io)
+        restoreVars(saved)
         closeIO(io)
         if not ok then
             if type(st) == "table" then error(st, 0) end
@@ -2277,10 +2327,7 @@ function callFunction(f, argv)
     S.localFrames[#S.localFrames + 1] = frame
     local ok, st = pcall(execPipeline, { type = "pipeline", cmds = { f.body } }, false, argv[1])
     remove(S.localFrames)
-    for i = #frame, 1, -1 do
-        local e = frame[i]
-        S.locals[e.name], S.vars[e.name] = e.shellValue, e.envValue
-    end
+    restoreVars(frame)
     S.funcDepth = S.funcDepth - 1
     S.positional, S.loopDepth = savedPos, savedDepth
     S.breakN, S.continueN = 0, 0
