@@ -69,9 +69,10 @@ describe('sh: quoting and expansion', () => {
       'root:x:0:0',
       'EOF',
       'echo "u=$u v=$v w=$w IFS=[${IFS-unset}]"',
+      'set -- p q r; echo "$*"; IFS=,; echo "$*"; IFS=; echo "$*"',
     ].join('\n'));
     expect(out).toBe('[x]\n[a]\n[b]\n[y]\n<a>\n<>\n<b>\nx=1 y=2:3\n{one}\n{two}\n{three}\n{four}\n(a b)\n'
-      + 'a=[lead] b=[and  rest]\nu=root v=x w=0:0 IFS=[unset]\n');
+      + 'a=[lead] b=[and  rest]\nu=root v=x w=0:0 IFS=[unset]\np q r\np,q,r\npqr\n');
   });
 
   it('export passes variables to programs; prefix assignments apply to one command', async () => {

@@ -660,7 +660,11 @@ local function getVar(name)
     if name == "#" then return tostring(S.positional.n) end
     if name == "0" then return S.name end
     if name:match("^%d+$") then return S.positional[tonumber(name)] end
-    if name == "@" or name == "*" then return concat(S.positional, " ", 1, S.positional.n) end
+    if name == "@" then return concat(S.positional, " ", 1, S.positional.n) end
+    if name == "*" then -- joined with the first character of IFS (a space when IFS is unset)
+        local ifs = S.locals.IFS or S.vars.IFS
+        return concat(S.positional, ifs == nil and " " or ifs:sub(1, 1), 1, S.positional.n)
+    end
     local v = S.locals[name]
     if v == nil then v = S.vars[name] end
     if v ~= nil then return tostring(v) end
