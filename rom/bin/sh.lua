@@ -36,6 +36,7 @@ local S = {
     exitRequested = nil,
     loopDepth = 0,
     breakN = 0, continueN = 0,
+    localFrames = {},         -- per function call: the variables `local` replaced
 }
 
 local function errw(s) pcall(syscall.writeerr, s) end
@@ -120,6 +121,9 @@ local function lexDollar(src, i, quoted)
     return { s = "$", q = true }, i + 1
 end
 
+-- Glob magic (\1 * \2 ? \3 [ \4 ]) back to the characters as written.
+local function unglob(s) return (s:gsub("\1", "*"):gsub("\2", "?"):gsub("\3", "["):gsub("\4", "]")) end
+
 local OPS = { "&&", "||", ";;", ">>", ">&", "<<-", "<<", "<&", "|", "&", ";", "(", ")", "<", ">", "\n" }
 
 -- The body of an unquoted here-document as word parts (all quoted: no splitting, no globs):
@@ -165,6 +169,7 @@ local function lex(src)
     local word = nil   -- current word parts
     local wordStart = nil
     local heredocs = {} -- << redirections whose bodies start after the next newline
+    toks.heredocs = {}  -- every here-document token, for commandText
 
     -- Read the bodies of the pending here-documents from the lines after position i.
     local function readHeredocs()
@@ -174,7 +179,7 @@ local function lex(src)
             local delim, quoted = {}, false
             for _, part in ipairs(delimTok.parts) do
                 if part.q then quoted = true end
-                if part.s then delim[#delim + 1] = part.s:gsub("\1", "*"):gsub("\2", "?"):gsub("\3", "["):gsub("\4", "]")
+                if part.s then delim[#delim + 1] = unglob(part.s)
                 elseif part.var then delim[#delim + 1] = "$" .. part.var end
             end
             delim = table.concat(delim)
@@ -313,6 +318,7 @@ local function lex(src)
                     local tok = { type = "redir", op = "<<", strip = op == "<<-", fd = fd or 0, pos = i }
                     toks[#toks + 1] = tok
                     heredocs[#heredocs + 1] = { tok = tok, tokIndex = #toks }
+                    toks.heredocs[#toks.heredocs + 1] = tok
                 elseif op == ">" or op == ">>" or op == "<" or op == ">&" or op == "<&" then
                     if op == ">" and src:sub(i + 1, i + 1) == "|" then i = i + 1 end -- >| same as >
                     toks[#toks + 1] = { type = "redir", op = op, fd = fd or (op:sub(1, 1) == "<" and 0 or 1), pos = i }
@@ -360,8 +366,8 @@ end
 local function commandText(src, toks, startPos, endPos)
     local text = src:sub(startPos, endPos):gsub("%s+$", "")
     local blocks = {}
-    for _, t in ipairs(toks) do
-        if t.type == "redir" and t.block and t.pos >= startPos and t.pos <= endPos and t.blockStart > endPos then
+    for _, t in ipairs(toks.heredocs) do
+        if t.block and t.pos >= startPos and t.pos <= endPos and t.blockStart > endPos then
             blocks[#blocks + 1] = t.block
         end
     end
@@ -662,7 +668,7 @@ local function getVar(name)
     if name:match("^%d+$") then return S.positional[tonumber(name)] end
     if name == "@" then return concat(S.positional, " ", 1, S.positional.n) end
     if name == "*" then -- joined with the first character of IFS (a space when IFS is unset)
-        local ifs = S.locals.IFS or S.vars.IFS
+        local ifs = getVar("IFS")
         return concat(S.positional, ifs == nil and " " or ifs:sub(1, 1), 1, S.positional.n)
     end
     local v = S.locals[name]
@@ -824,18 +830,7 @@ function evalArith(expr)
         end
         return base
     end
-    local function binary(next, ops, apply)
-        return function(skip)
-            local v = next(skip)
-            while ops[peekOp() or ""] do
-                local op = peekOp()
-                p = p + 1
-                local r = next(skip)
-                if not skip then v = apply(op, v, r) end
-            end
-            return v
-        end
-    end
+    -- Binary operators; `a OP= b` uses the same ones.
     local function divide(op, a, b)
         if b == 0 then arithError("division by 0") end
         local q = a / b
@@ -843,22 +838,46 @@ function evalArith(expr)
         if op == "/" then return q end
         return a - b * q
     end
-    local mul = binary(power, { ["*"] = true, ["/"] = true, ["%"] = true }, function(op, a, b)
-        if op == "*" then return a * b end
-        return divide(op, a, b)
-    end)
-    local add = binary(mul, { ["+"] = true, ["-"] = true }, function(op, a, b) return op == "+" and a + b or a - b end)
-    local shift = binary(add, { ["<<"] = true, [">>"] = true }, function(op, a, b)
-        return op == "<<" and toInt(a) << toInt(b) or toInt(a) >> toInt(b)
-    end)
-    local rel = binary(shift, { ["<"] = true, ["<="] = true, [">"] = true, [">="] = true }, function(op, a, b)
-        local r = (op == "<" and a < b) or (op == "<=" and a <= b) or (op == ">" and a > b) or (op == ">=" and a >= b)
-        return r and 1 or 0
-    end)
-    local eq = binary(rel, { ["=="] = true, ["!="] = true }, function(op, a, b) return ((a == b) == (op == "==")) and 1 or 0 end)
-    local band = binary(eq, { ["&"] = true }, function(_, a, b) return toInt(a) & toInt(b) end)
-    local bxor = binary(band, { ["^"] = true }, function(_, a, b) return toInt(a) ~ toInt(b) end)
-    local bor = binary(bxor, { ["|"] = true }, function(_, a, b) return toInt(a) | toInt(b) end)
+    local function bool(x) return x and 1 or 0 end
+    local BINARY = {
+        ["*"] = function(a, b) return a * b end,
+        ["/"] = function(a, b) return divide("/", a, b) end,
+        ["%"] = function(a, b) return divide("%", a, b) end,
+        ["+"] = function(a, b) return a + b end,
+        ["-"] = function(a, b) return a - b end,
+        ["<<"] = function(a, b) return toInt(a) << toInt(b) end,
+        [">>"] = function(a, b) return toInt(a) >> toInt(b) end,
+        ["<"] = function(a, b) return bool(a < b) end,
+        ["<="] = function(a, b) return bool(a <= b) end,
+        [">"] = function(a, b) return bool(a > b) end,
+        [">="] = function(a, b) return bool(a >= b) end,
+        ["=="] = function(a, b) return bool(a == b) end,
+        ["!="] = function(a, b) return bool(a ~= b) end,
+        ["&"] = function(a, b) return toInt(a) & toInt(b) end,
+        ["^"] = function(a, b) return toInt(a) ~ toInt(b) end,
+        ["|"] = function(a, b) return toInt(a) | toInt(b) end,
+    }
+    -- One precedence level: operands from `next`, joined by the operators in `ops`.
+    local function binary(next, ops)
+        return function(skip)
+            local v = next(skip)
+            while ops[peekOp() or ""] do
+                local op = peekOp()
+                p = p + 1
+                local r = next(skip)
+                if not skip then v = BINARY[op](v, r) end
+            end
+            return v
+        end
+    end
+    local mul = binary(power, { ["*"] = true, ["/"] = true, ["%"] = true })
+    local add = binary(mul, { ["+"] = true, ["-"] = true })
+    local shift = binary(add, { ["<<"] = true, [">>"] = true })
+    local rel = binary(shift, { ["<"] = true, ["<="] = true, [">"] = true, [">="] = true })
+    local eq = binary(rel, { ["=="] = true, ["!="] = true })
+    local band = binary(eq, { ["&"] = true })
+    local bxor = binary(band, { ["^"] = true })
+    local bor = binary(bxor, { ["|"] = true })
     local function land(skip)
         local v = bor(skip)
         while peekOp() == "&&" do
@@ -897,17 +916,8 @@ function evalArith(expr)
             p = p + 2
             local r = assign(skip)
             if skip then return 0 end
-            local v = r
             local op = COMPOUND[nt.op]
-            if op then
-                local a = arithValue(t.name)
-                if op == "+" then v = a + r elseif op == "-" then v = a - r elseif op == "*" then v = a * r
-                elseif op == "/" or op == "%" then v = divide(op, a, r)
-                elseif op == "<<" then v = toInt(a) << toInt(r) elseif op == ">>" then v = toInt(a) >> toInt(r)
-                elseif op == "&" then v = toInt(a) & toInt(r) elseif op == "^" then v = toInt(a) ~ toInt(r)
-                else v = toInt(a) | toInt(r) end
-            end
-            return store(t.name, v, false)
+            return store(t.name, op and BINARY[op](arithValue(t.name), r) or r, false)
         end
         return ternary(skip)
     end
@@ -935,14 +945,15 @@ end
 
 local expandWordParts -- forward
 
-local DEFAULT_IFS = " \t\n"
-
--- Split value into fields on the characters of ifs (POSIX field splitting): IFS whitespace
+-- Split value into fields on the characters of $IFS (POSIX field splitting): IFS whitespace
 -- (space, tab, newline) around a field is dropped and runs of it are one delimiter; each other
 -- IFS character is a delimiter of its own (so "a::b" on ":" has an empty field in the middle).
 -- With max, the last field is the rest of the value (what `read` gives its last name). Also
 -- returns whether the value starts with IFS whitespace and whether it ends with a delimiter.
-local function splitIFS(value, ifs, max)
+-- An unset IFS is space, tab and newline; an empty one splits nothing.
+local function splitIFS(value, max)
+    local ifs = getVar("IFS") or " \t\n"
+    if ifs == "" then return value ~= "" and { value } or {}, false, false end
     local white, other = {}, {}
     for c in ifs:gmatch(".") do
         if c == " " or c == "\t" or c == "\n" then white[c] = true else other[c] = true end
@@ -1048,7 +1059,6 @@ local function paramValue(part)
     return v
 end
 
-local function unglob(s) return (s:gsub("\1", "*"):gsub("\2", "?"):gsub("\3", "["):gsub("\4", "]")) end
 
 local function glob(pattern)
     local absolute = pattern:sub(1, 1) == "/"
@@ -1122,9 +1132,7 @@ function expandWordParts(parts, noSplit)
         if quoted or noSplit then add((value:gsub("[\1-\4]", "")), false) return end
         -- field splitting on $IFS: text before and after joins the first and last field
         -- unless the value starts with IFS whitespace / ends with a delimiter
-        local ifs = getVar("IFS") or DEFAULT_IFS
-        if ifs == "" then if value ~= "" then add(value, false) end return end
-        local pieces, startsWhite, endsDelim = splitIFS(value, ifs)
+        local pieces, startsWhite, endsDelim = splitIFS(value)
         if startsWhite and curHas then finish() end
         for k, piece in ipairs(pieces) do
             if k > 1 then finish() end
@@ -1173,15 +1181,18 @@ end
 -- variables and substitutions keep * ? [...] as patterns, as in POSIX sh.
 local function casePattern(word)
     local out = {}
-    local function magic(v)
-        return (v:gsub("[\1-\4]", ""):gsub("%*", "\1"):gsub("%?", "\2"):gsub("%[([^%]/]+)%]", "\3%1\4"))
-    end
     for _, part in ipairs(word.parts) do
         local v
-        if part.s then v = part.q and part.s:gsub("[\1-\4]", "") or part.s
-        elseif part.var then v = paramValue(part) or "" if not part.q then v = magic(v) else v = v:gsub("[\1-\4]", "") end
-        elseif part.cmd then v = runCapture(part.cmd):gsub("\n+$", "") if not part.q then v = magic(v) else v = v:gsub("[\1-\4]", "") end
+        if part.s then v = part.s -- literal text: unquoted, it already carries its magic
+        elseif part.var then v = paramValue(part) or ""
+        elseif part.cmd then v = runCapture(part.cmd):gsub("\n+$", "")
         elseif part.arith then v = arith(part.arith)
+        end
+        if part.q then
+            v = v:gsub("[\1-\4]", "") -- matches itself
+        elseif not part.s then
+            -- an unquoted expansion's * ? [...] are pattern characters
+            v = v:gsub("[\1-\4]", ""):gsub("%*", "\1"):gsub("%?", "\2"):gsub("%[([^%]/]+)%]", "\3%1\4")
         end
         out[#out + 1] = v
     end
@@ -1467,7 +1478,7 @@ local function applyRedirs(redirs, cur)
             local h
             if target == "/dev/null" then
                 if mode == "r" then
-                    h = { read = function() return nil end, readLine = function() return nil end, readAll = function() return "" end, close = function() end }
+                    h = stringReader("")
                 else
                     h = { write = function() end, close = function() end }
                 end
@@ -1879,8 +1890,7 @@ builtins["read"] = function(args, io)
     if line == nil then return 1 end
     if not raw then line = line:gsub("\\(.)", "%1") end
     -- split on $IFS; the last name takes the rest of the line
-    local ifs = getVar("IFS") or DEFAULT_IFS
-    local fields = ifs == "" and { line } or splitIFS(line, ifs, #names)
+    local fields = splitIFS(line, #names)
     for k, name in ipairs(names) do setVar(name, fields[k] or "") end
     return 0
 end
@@ -1888,7 +1898,7 @@ end
 -- local NAME[=VALUE]...: the names get new values for the rest of the function call (and the
 -- functions it calls); the call's end gives back what they were. Without a value: unset.
 builtins["local"] = function(args, io)
-    local frame = S.localFrames and S.localFrames[#S.localFrames]
+    local frame = S.localFrames[#S.localFrames]
     if not frame then
         io.err(S.name .. ": local: can only be used in a function\n")
         return 1
@@ -2297,7 +2307,7 @@ function execNode(node)
         S.loopDepth = S.loopDepth - 1
         return st
     elseif t == "case" then
-        local subject = expandWordParts(node.word.parts, true)[1] or ""
+        local subject = expandString(node.word)
         for _, clause in ipairs(node.clauses) do
             for _, pw in ipairs(clause.patterns) do
                 if subject:find(globToPattern(casePattern(pw))) then
@@ -2326,7 +2336,6 @@ function callFunction(f, argv)
         S.positional, S.loopDepth = savedPos, savedDepth
         error({ expansion = argv[1] .. ": maximum function nesting level exceeded (100)" }, 0)
     end
-    S.localFrames = S.localFrames or {}
     local frame = { saved = {} } -- what `local` replaced, given back when the call ends
     S.localFrames[#S.localFrames + 1] = frame
     local ok, st = pcall(execPipeline, { type = "pipeline", cmds = { f.body } }, false, argv[1])
