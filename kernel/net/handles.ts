@@ -157,6 +157,11 @@ export abstract class NetHandle {
   /** States in which write is allowed. */
   protected writable(): boolean { return this.status === 'open'; }
 
+  /** For scheme methods that need the connection open (response code, setting a response header). */
+  protected requireOpen(): void {
+    if (this.status !== 'open') throw new HandleError(`attempt to use a ${this.status} handle`);
+  }
+
   /** close(): stop the connection; the status becomes closed without an event. Closing twice does nothing. */
   close(_args?: MethodArgs): void {
     if (!this.alive) return;

@@ -184,10 +184,6 @@ export class HttpHandle extends NetHandle {
     this.controller?.abort();
   }
 
-  private requireOpen(): void {
-    if (this.status !== 'open') throw new HandleError(`attempt to use a ${this.status} handle`);
-  }
-
   protected override extraMethods(): MethodTable<this> { return HttpHandle.METHODS; }
 
   private static readonly METHODS: MethodTable<HttpHandle> = {

@@ -27,7 +27,12 @@ let fetchWrapper: ((f: Fetch) => Fetch) | null = null;
 export function loadFetch(): Fetch | Promise<Fetch> {
   if (fetchLoaded) return fetchLoaded;
   fetchModule ??= importFetch();
-  return fetchModule.then((m) => (fetchLoaded = fetchWrapper ? fetchWrapper(m.default) : m.default));
+  return fetchModule.then(useFetch);
+}
+
+/** Keep node-fetch's fetch, through the benchmark wrapper if one is set. */
+function useFetch(m: NodeFetch): Fetch {
+  return (fetchLoaded = fetchWrapper ? fetchWrapper(m.default) : m.default);
 }
 
 /**
@@ -37,8 +42,7 @@ export function loadFetch(): Fetch | Promise<Fetch> {
  */
 export async function wrapFetch(wrap: ((f: Fetch) => Fetch) | null): Promise<void> {
   fetchWrapper = wrap;
-  const m = await (fetchModule ??= importFetch());
-  fetchLoaded = wrap ? wrap(m.default) : m.default;
+  useFetch(await (fetchModule ??= importFetch()));
 }
 
 /** ws (CommonJS, so it can be loaded synchronously where a handle is made at once). */

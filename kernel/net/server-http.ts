@@ -74,10 +74,6 @@ export class HttpServerHandle extends NetHandle {
     return (this.target ??= requestTarget(this.req.url ?? '/'));
   }
 
-  private requireOpen(): void {
-    if (this.status !== 'open') throw new HandleError(`attempt to use a ${this.status} handle`);
-  }
-
   protected override extraMethods(): MethodTable<this> { return HttpServerHandle.METHODS; }
 
   private static readonly METHODS: MethodTable<HttpServerHandle> = {
