@@ -29,10 +29,7 @@ local function readStdin()
 end
 local _, inTTY, outTTY = sys("istty")
 if #files == 0 then
-    if inTTY then
-        io.stderr:write("less: missing file name (or pipe text into less)\n")
-        os.exit(2)
-    end
+    if inTTY then program.fail("missing file name (or pipe text into less)", 2) end
     readStdin()
     title = "(standard input)"
 else
@@ -204,8 +201,5 @@ local ok, err = pcall(function()
 end)
 t:close()
 pcall(sys, "release")
-if not ok then
-    io.stderr:write("less: " .. tostring(err) .. "\n")
-    os.exit(1)
-end
+if not ok then program.fail(err) end
 program.exit()
