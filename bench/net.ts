@@ -57,6 +57,9 @@ const PER = Math.max(1, Number(opts.per));
 
 function log(s = ''): void { process.stdout.write(s + '\n'); }
 
+/** The CPU, its count and Node's version, for the head of a report. */
+function machine(): string { return `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}`; }
+
 async function bareServer(): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((_q, r) => { r.writeHead(200, { 'Content-Type': 'text/plain' }); r.end(BODY); });
   server.keepAliveTimeout = 60_000;
@@ -246,8 +249,7 @@ async function main(): Promise<void> {
     const each = raw[`${key}Cinder`].map((c, i) => c / raw[`${key}Node`][i]);
     return { name, cinder: m[`${key}Cinder`], node: m[`${key}Node`], ratio: median(each), lo: Math.min(...each), hi: Math.max(...each), target };
   });
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  log(`Machine: ${cpu} × ${cpus().length}, Node ${process.version}; ${RUNS} rounds after ${WARMUP} warm-up rounds; ${SEQ} sequential requests, ${CONCURRENCY} × ${PER} concurrent.`);
+  log(`Machine: ${machine()}; ${RUNS} rounds after ${WARMUP} warm-up rounds; ${SEQ} sequential requests, ${CONCURRENCY} × ${PER} concurrent.`);
   log('req/s: medians of the rounds; ratio: median of the per-round ratios.');
   log();
   log(table(['Case', 'cinder req/s', 'Node req/s', 'ratio', 'ratio per round (min–max)', 'target'], rows.map((r) => [
@@ -326,7 +328,7 @@ async function splitMain(): Promise<void> {
     await srv.close();
   }
   const med = (side: 'cinder' | 'node', k: 'total' | 'sync' | 'wait' | 'between') => median(rows[side].map((r) => r[k]));
-  log(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}; ${RUNS} rounds after ${WARMUP} warm-up rounds; ${SEQ} sequential requests per run.`);
+  log(`Machine: ${machine()}; ${RUNS} rounds after ${WARMUP} warm-up rounds; ${SEQ} sequential requests per run.`);
   log('µs per request, medians of the rounds (both sides call node-fetch through the same timing wrapper).');
   log();
   const fmt = (x: number) => x.toFixed(1);
