@@ -124,13 +124,13 @@ local function aloneInProcess()
     return live <= 1
 end
 
---- util.eventKeeper() -> keeper: for wait loops of your own. `keeper:add(name,
--- params)` collects an event the loop does not want (if util.keepEvents says
--- to keep it); `keeper:restore()` puts what was collected back on the queue
--- in the order it arrived (events still queued are pulled first, so they stay
--- behind the collected ones). Whether to
--- keep is decided at the first added event: most waits have none, and asking
--- the kernel costs a getpinfo.
+--- util.eventKeeper() -> keeper: for wait loops of your own.
+-- `keeper:add(name, params)` collects an event the loop does not want (if
+-- util.keepEvents says to keep it); `keeper:restore()` puts what was collected
+-- back on the queue in the order it arrived (events still queued are pulled
+-- first, so they stay behind the collected ones). Whether to keep is decided
+-- at the first added event: most waits have none, and asking the kernel costs
+-- a getpinfo.
 local Keeper = {}
 Keeper.__index = Keeper
 
